@@ -1,0 +1,48 @@
+# The commands the README and .ci/run use. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help run test deps lint typecheck node plugin pytest es-start es-stop bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+run: deps ## Set up, start the local node, index (demo data without a key) and serve the API
+	$(BIN)/trials es start
+	$(BIN)/trials es init
+	$(BIN)/trials index
+	$(BIN)/trials serve
+
+test: deps lint typecheck node pytest ## Set up everything and run every check and test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+deps: $(STAMP) ## Create .venv and install the package with its test tools
+
+lint: deps ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: deps ## mypy --strict over the packages
+	$(BIN)/mypy
+
+node: deps ## Fetch Elasticsearch, build (with its Java tests) and install the Korean plugin
+	$(BIN)/trials es install
+
+pytest: deps ## The Python tests, against a real node (started here when none is running)
+	$(BIN)/pytest
+
+es-start: deps ## Start the local node
+	$(BIN)/trials es start
+
+es-stop: deps ## Stop the local node
+	$(BIN)/trials es stop
+
+clean: ## Remove the virtualenv and build output (not the node or its data)
+	rm -rf $(VENV) korean-analysis/target .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,56 @@
+"""The one settings object: defaults, parsing, and every bad variable reported at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from trials.es import client_options
+from trials.settings import Settings, SettingsError
+
+
+def test_defaults_point_at_the_local_node() -> None:
+    settings = Settings.from_env({})
+    assert settings.es_hosts == ("http://127.0.0.1:9200",)
+    assert settings.index_prefix == ""
+
+
+def test_port_and_urls_are_parsed() -> None:
+    settings = Settings.from_env(
+        {"TRIALS_ES_PORT": "9311", "TRIALS_CRIS_URL": "http://127.0.0.1:1/cris/"}
+    )
+    assert settings.es_hosts == ("http://127.0.0.1:9311",)
+    assert settings.cris_url == "http://127.0.0.1:1/cris"
+
+
+def test_every_bad_variable_is_reported_at_once_and_secrets_are_redacted() -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(
+            {
+                "TRIALS_ES_PORT": "99999",
+                "TRIALS_LOG_FORMAT": "xml",
+                "TRIALS_ES_URL": "ftp://x",
+                "TRIALS_HTTP_TIMEOUT": "-1",
+            }
+        )
+    assert len(caught.value.problems) == 4
+    assert "TRIALS_ES_PORT" in str(caught.value)
+
+
+def test_secrets_never_appear_in_repr() -> None:
+    settings = Settings.from_env({"TRIALS_DATA_GO_KR_KEY": "s3cr3t", "TRIALS_ADMIN_TOKEN": "t0k"})
+    assert "s3cr3t" not in repr(settings)
+    assert "t0k" not in repr(settings)
+
+
+def test_cluster_settings_become_client_options() -> None:
+    settings = Settings.from_env(
+        {
+            "TRIALS_ES_URL": "https://a:9200,https://b:9200",
+            "TRIALS_ES_API_KEY": "k",
+            "TRIALS_ES_CA_CERTS": "/etc/ca.pem",
+        }
+    )
+    options = client_options(settings)
+    assert options["hosts"] == ["https://a:9200", "https://b:9200"]
+    assert options["api_key"] == "k"
+    assert options["ca_certs"] == "/etc/ca.pem"

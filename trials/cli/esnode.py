@@ -1,0 +1,113 @@
+"""`trials es start | stop | status | init`: the local node and the indices behind aliases."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from typing import Any
+
+from trials.cli.common import CommandError, add_command
+from trials.settings import Settings
+
+
+def register(commands: Any) -> None:
+    es = add_command(commands, "es", "Run the local Elasticsearch node and manage indices.")
+    sub = es.add_subparsers(dest="es_command", metavar="ACTION", required=True)
+    for name, help_text, handler in (
+        (
+            "start",
+            "Provision (Maven, plugin build) and start the local node; no-op if running.",
+            start,
+        ),
+        (
+            "install",
+            "Fetch the node and build (with its tests) and install the Korean plugin.",
+            install,
+        ),
+        ("stop", "Stop the local node started by `trials es start`.", stop),
+        ("status", "Print version, health, plugins, data path and heap of the node.", status),
+        ("init", "Create the versioned indices behind their aliases (idempotent).", init),
+    ):
+        add_command(sub, name, help_text).set_defaults(handler=handler)
+
+
+def _node(settings: Settings) -> Any:
+    from trials.localnode.layout import Layout
+    from trials.localnode.node import LocalNode
+
+    layout = Layout.for_settings(settings.es_home, settings.es_port)
+    return LocalNode(layout, say=lambda line: print(f"trials: {line}", flush=True))
+
+
+def _local_only(settings: Settings) -> None:
+    if settings.es_urls:
+        raise CommandError("TRIALS_ES_URL is set: the local node is not used; unset it", 2)
+
+
+def start(args: argparse.Namespace, settings: Settings) -> int:
+    from trials.localnode.errors import LocalNodeError
+
+    _local_only(settings)
+    try:
+        started = _node(settings).start()
+    except LocalNodeError as exc:
+        raise CommandError(str(exc)) from exc
+    if started.already_running:
+        print(f"Elasticsearch is already running at {started.url}")
+    else:
+        print(f"Elasticsearch started at {started.url} in {started.seconds:.1f}s")
+    return 0
+
+
+def install(args: argparse.Namespace, settings: Settings) -> int:
+    from trials.localnode.errors import LocalNodeError
+
+    try:
+        java_home = _node(settings).provision()
+    except LocalNodeError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"Elasticsearch and the Korean analysis plugin are installed (Java: {java_home})")
+    return 0
+
+
+def stop(args: argparse.Namespace, settings: Settings) -> int:
+    _local_only(settings)
+    if _node(settings).stop():
+        print("Elasticsearch stopped")
+    else:
+        print("Elasticsearch was not running (no live node from `trials es start`)")
+    return 0
+
+
+def status(args: argparse.Namespace, settings: Settings) -> int:
+    from trials.localnode.errors import LocalNodeError
+
+    _local_only(settings)
+    try:
+        info = _node(settings).status()
+    except LocalNodeError as exc:
+        raise CommandError(str(exc)) from exc
+    print(json.dumps(info, indent=2, ensure_ascii=False))
+    return 0
+
+
+def init(args: argparse.Namespace, settings: Settings) -> int:
+    from elasticsearch import ApiError, TransportError
+
+    from trials.es import make_client
+    from trials.indices import ensure_indices
+
+    async def run() -> dict[str, str]:
+        async with make_client(settings) as es:
+            return await ensure_indices(es, settings)
+
+    try:
+        created = asyncio.run(run())
+    except (ApiError, TransportError) as exc:
+        raise CommandError(
+            f"could not initialise indices at {settings.es_hosts[0]}: {exc}"
+        ) from exc
+    for alias, index in created.items():
+        print(f"{alias} -> {index}")
+    return 0

@@ -1,0 +1,70 @@
+"""Fetch Elastic's integ-test distribution with Maven (its cache is the only download path)
+and unpack it once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from trials.localnode.errors import LocalNodeError
+from trials.localnode.versions import ES_ARTIFACT, ES_VERSION
+
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+
+
+def fetch_zip(dest_dir: Path, java_home: Path) -> Path:
+    """Copy the distribution zip out of the Maven cache, downloading it into the cache first."""
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise LocalNodeError("Maven (`mvn`) is not installed; install it (apt-get install maven)")
+    cmd = [
+        mvn,
+        "-B",
+        "-q",
+        f"{DEPENDENCY_PLUGIN}:copy",
+        f"-Dartifact={ES_ARTIFACT}",
+        f"-DoutputDirectory={dest_dir}",
+    ]
+    done = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "JAVA_HOME": str(java_home)},
+    )
+    zip_path = dest_dir / f"elasticsearch-{ES_VERSION}.zip"
+    if done.returncode != 0 or not zip_path.is_file():
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
+        raise LocalNodeError(f"Maven could not resolve {ES_ARTIFACT}:\n{tail}")
+    return zip_path
+
+
+def unpack(zip_path: Path, into: Path) -> Path:
+    """Unpack atomically (temp dir, then rename) so a killed unpack never looks complete."""
+    target = into / f"elasticsearch-{ES_VERSION}"
+    with (
+        tempfile.TemporaryDirectory(dir=into, prefix=".unpack-") as tmp,
+        zipfile.ZipFile(zip_path) as archive,
+    ):
+        for member in archive.infolist():
+            extracted = Path(archive.extract(member, tmp))
+            mode = member.external_attr >> 16
+            if mode and not member.is_dir():
+                extracted.chmod(stat.S_IMODE(mode))
+        (Path(tmp) / target.name).rename(target)
+    return target
+
+
+def ensure_distribution(root: Path, java_home: Path) -> Path:
+    """The unpacked node folder, fetching and unpacking it on first use."""
+    home = root / f"elasticsearch-{ES_VERSION}"
+    if (home / "lib").is_dir():
+        return home
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root, prefix=".download-") as tmp:
+        return unpack(fetch_zip(Path(tmp), java_home), root)

@@ -1,0 +1,160 @@
+"""Start, stop and describe the local node. `start` provisions everything it needs first."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trials.localnode import config, distribution, jdk, plugin, probe, runas
+from trials.localnode.errors import LocalNodeError
+from trials.localnode.layout import Layout
+
+START_TIMEOUT_S = 180.0
+STOP_TIMEOUT_S = 60.0
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Started:
+    url: str
+    already_running: bool
+    seconds: float
+
+
+class LocalNode:
+    def __init__(self, layout: Layout, say: Say = lambda _: None) -> None:
+        self.layout = layout
+        self.say = say
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.layout.port}"
+
+    def running_pid(self) -> int | None:
+        """The pid in our pid file when that process is alive and is this node; None otherwise."""
+        try:
+            pid = int(self.layout.pid_file.read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            return None
+        return pid if str(self.layout.es_home).encode() in cmdline else None
+
+    def provision(self) -> Path:
+        """Distribution, user, config and plugin in place; returns the Java home used."""
+        java_home = jdk.find_java_home()
+        if self.layout.run_as:
+            runas.ensure_user(self.layout.run_as, self.layout.root)
+        if not (self.layout.es_home / "lib").is_dir():
+            self.say("fetching Elasticsearch with Maven (first run only)…")
+        distribution.ensure_distribution(self.layout.root, java_home)
+        config.write(self.layout)
+        if plugin.needs_build():
+            self.say("building the Korean analysis plugin with Maven…")
+            plugin.build(self.layout.es_home, java_home)
+        if self.running_pid() is not None:
+            # A running node holds the plugin open; a changed build is installed on next start.
+            if plugin.installed_digest(self.layout.es_home) != plugin.sha256(plugin.built_zip()):
+                self.say("the node is running: restart it to install the rebuilt plugin")
+        elif plugin.install(self.layout, plugin.built_zip(), java_home):
+            self.say("installed the Korean analysis plugin")
+        runas.chown_tree(self.layout.root, self.layout.run_as)
+        return java_home
+
+    def start(self) -> Started:
+        if self.running_pid() is not None and probe.health(self.url):
+            return Started(self.url, already_running=True, seconds=0.0)
+        self._clear_stale_pid()
+        if probe.port_in_use(self.layout.port):
+            raise LocalNodeError(
+                f"port {self.layout.port} is taken by another process; stop it or set "
+                f"TRIALS_ES_PORT to a free port"
+            )
+        java_home = self.provision()
+        began = time.monotonic()
+        self._launch(java_home)
+        self._wait_healthy(began)
+        return Started(self.url, already_running=False, seconds=time.monotonic() - began)
+
+    def _clear_stale_pid(self) -> None:
+        if self.layout.pid_file.exists() and self.running_pid() is None:
+            self.say(f"removing stale pid file {self.layout.pid_file}")
+            self.layout.pid_file.unlink()
+
+    def _launch(self, java_home: Path) -> None:
+        env = {"ES_JAVA_HOME": str(java_home), "ES_PATH_CONF": str(self.layout.config_dir)}
+        argv = [
+            str(self.layout.es_home / "bin" / "elasticsearch"),
+            "-d",
+            "-p",
+            str(self.layout.pid_file),
+        ]
+        done = subprocess.run(
+            runas.command(argv, self.layout.run_as, env),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=START_TIMEOUT_S,
+        )
+        if done.returncode != 0:
+            raise LocalNodeError(
+                f"Elasticsearch exited during start (code {done.returncode}):\n"
+                f"{(done.stdout + done.stderr).strip()}\n{self.log_tail()}"
+            )
+
+    def _wait_healthy(self, began: float) -> None:
+        while time.monotonic() - began < START_TIMEOUT_S:
+            if probe.health(self.url):
+                return
+            if self.running_pid() is None:
+                raise LocalNodeError(f"Elasticsearch exited during start:\n{self.log_tail()}")
+            time.sleep(0.5)
+        raise LocalNodeError(
+            f"Elasticsearch not healthy after {START_TIMEOUT_S:.0f}s:\n{self.log_tail()}"
+        )
+
+    def log_tail(self, lines: int = 30) -> str:
+        log = self.layout.logs_dir / f"trials-local-{self.layout.port}.log"
+        if not log.is_file():
+            return f"(no log at {log})"
+        return f"--- last lines of {log} ---\n" + "\n".join(
+            log.read_text(errors="replace").splitlines()[-lines:]
+        )
+
+    def stop(self) -> bool:
+        """Stop the node this tool started; False when it was not running."""
+        pid = self.running_pid()
+        if pid is None:
+            self._clear_stale_pid()
+            return False
+        os.kill(pid, signal.SIGTERM)  # Elasticsearch shuts down cleanly on TERM
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+            time.sleep(0.2)
+        if Path(f"/proc/{pid}").exists():
+            os.kill(pid, signal.SIGKILL)
+        self.layout.pid_file.unlink(missing_ok=True)
+        return True
+
+    def status(self) -> dict[str, Any]:
+        """Version, health, plugins, data path and heap of a running node."""
+        health = probe.health(self.url)
+        if health is None:
+            raise LocalNodeError(f"no Elasticsearch answering at {self.url}")
+        nodes = probe.get_json(f"{self.url}/_nodes/_local/jvm,plugins,settings")["nodes"]
+        node = next(iter(nodes.values()))
+        return {
+            "url": self.url,
+            "version": node["version"],
+            "health": health["status"],
+            "plugins": [p["name"] for p in node.get("plugins", [])],
+            "data_path": node["settings"]["path"]["data"],
+            "heap_max_mb": node["jvm"]["mem"]["heap_max_in_bytes"] // (1024 * 1024),
+            "pid": self.running_pid(),
+        }

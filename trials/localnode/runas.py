@@ -1,0 +1,46 @@
+"""Run node commands as the node's user: root may not run Elasticsearch."""
+
+from __future__ import annotations
+
+import pwd
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from trials.localnode.errors import LocalNodeError
+
+
+def ensure_user(name: str, home: Path) -> None:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        cmd = [
+            "useradd",
+            "--system",
+            "--home-dir",
+            str(home),
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+            name,
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise LocalNodeError(f"could not create user {name!r}: {done.stderr.strip()}") from None
+
+
+def chown_tree(path: Path, user: str | None) -> None:
+    if user is not None:
+        shutil.chown(path, user, user)
+        for child in path.rglob("*"):
+            if not child.is_symlink():
+                shutil.chown(child, user, user)
+
+
+def command(argv: Sequence[str], user: str | None, env: Mapping[str, str]) -> list[str]:
+    """`argv` with `env`, wrapped in runuser when another user must run it."""
+    assignments = [f"{k}={v}" for k, v in env.items()]
+    if user is None:
+        return ["env", *assignments, *argv]
+    return ["runuser", "-u", user, "--", "env", *assignments, *argv]

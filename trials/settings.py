@@ -1,0 +1,181 @@
+"""The one settings object, and the only place that reads the environment.
+
+Every variable is `TRIALS_*`. `Settings.from_env()` validates all of them and reports every bad
+one at once (`SettingsError`), so an operator fixes a configuration in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULT_ICREAT_URL = (
+    "https://api.odcloud.kr/api/3074271/v1/uddi:cfc19dda-6f75-4c57-86a8-bb9c8b103887"
+)
+DEFAULT_CRIS_URL = "https://apis.data.go.kr/1352159/crisinfodataview"
+DEFAULT_CTGOV_URL = "https://clinicaltrials.gov/api/v2"
+DEFAULT_CTGOV_QUERY = "query.locn=South Korea"
+
+SECRET_FIELDS = frozenset({"data_go_kr_key", "admin_token", "es_api_key", "es_password"})
+
+
+class SettingsError(ValueError):
+    """One or more TRIALS_* variables are invalid; `problems` lists each one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
+        self.problems = problems
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 < value < 65536:
+        raise ValueError("expected a TCP port 1-65535")
+    return value
+
+
+def _positive(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("expected a positive integer")
+    return value
+
+
+def _float_positive(raw: str) -> float:
+    value = float(raw)
+    if value <= 0:
+        raise ValueError("expected a positive number")
+    return value
+
+
+def _urls(raw: str) -> tuple[str, ...]:
+    urls = tuple(u.strip().rstrip("/") for u in raw.split(",") if u.strip())
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"expected http(s) URLs, got {url!r}")
+    return urls
+
+
+def _url(raw: str) -> str:
+    (url,) = _urls(raw) or ("",)
+    if not url:
+        raise ValueError("expected an http(s) URL")
+    return url
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def _path(raw: str) -> Path | None:
+    return Path(raw).expanduser() if raw.strip() else None
+
+
+def _index_prefix(raw: str) -> str:
+    value = raw.strip().lower()
+    if value and not all(c.isalnum() or c in "-_" for c in value):
+        raise ValueError("expected lowercase letters, digits, '-' or '_'")
+    return value
+
+
+def _env(name: str, parse: Callable[[str], Any], default: Any, doc: str) -> Any:
+    """A dataclass field read from `TRIALS_<NAME>`; the metadata drives parsing and the docs."""
+    return field(default=default, metadata={"env": name, "parse": parse, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    es_urls: tuple[str, ...] = _env(
+        "TRIALS_ES_URL", _urls, (), "Elasticsearch URL(s), comma-separated; empty = the local node"
+    )
+    es_port: int = _env("TRIALS_ES_PORT", _port, 9200, "HTTP port of the local node")
+    es_home: Path | None = _env(
+        "TRIALS_ES_HOME", _path, None, "Where the local node is unpacked and keeps its data"
+    )
+    es_api_key: str = _env("TRIALS_ES_API_KEY", _text, "", "Elasticsearch API key (secret)")
+    es_username: str = _env("TRIALS_ES_USERNAME", _text, "", "Elasticsearch basic-auth user")
+    es_password: str = _env("TRIALS_ES_PASSWORD", _text, "", "Elasticsearch password (secret)")
+    es_ca_certs: Path | None = _env("TRIALS_ES_CA_CERTS", _path, None, "CA bundle for TLS")
+    es_timeout_s: float = _env(
+        "TRIALS_ES_TIMEOUT", _float_positive, 30.0, "Elasticsearch request timeout, seconds"
+    )
+    index_prefix: str = _env(
+        "TRIALS_INDEX_PREFIX", _index_prefix, "", "Prefix for every index and alias name"
+    )
+    index_shards: int = _env("TRIALS_INDEX_SHARDS", _positive, 1, "Primary shards of new indices")
+    index_replicas: int = _env(
+        "TRIALS_INDEX_REPLICAS", int, 0, "Replicas of new indices (0 on a single node)"
+    )
+    data_go_kr_key: str = _env(
+        "TRIALS_DATA_GO_KR_KEY", _text, "", "data.go.kr service key, used as given (secret)"
+    )
+    icreat_url: str = _env("TRIALS_ICREAT_URL", _url, DEFAULT_ICREAT_URL, "iCReaT dataset URL")
+    cris_url: str = _env("TRIALS_CRIS_URL", _url, DEFAULT_CRIS_URL, "CRIS API base URL")
+    ctgov_url: str = _env("TRIALS_CTGOV_URL", _url, DEFAULT_CTGOV_URL, "ClinicalTrials.gov v2 base")
+    ctgov_query: str = _env(
+        "TRIALS_CTGOV_QUERY", _text, DEFAULT_CTGOV_QUERY, "Query string selecting CT.gov studies"
+    )
+    http_timeout_s: float = _env(
+        "TRIALS_HTTP_TIMEOUT", _float_positive, 30.0, "Registry request timeout, seconds"
+    )
+    http_retries: int = _env("TRIALS_HTTP_RETRIES", int, 5, "Retries on timeouts, 429 and 5xx")
+    schedule: str = _env(
+        "TRIALS_SCHEDULE", _text, "0 3 * * *", "Cron for `trials schedule` (Asia/Seoul)"
+    )
+    api_host: str = _env("TRIALS_API_HOST", _text, "127.0.0.1", "Address `trials serve` binds")
+    api_port: int = _env("TRIALS_API_PORT", _port, 8080, "Port `trials serve` binds")
+    admin_token: str = _env(
+        "TRIALS_ADMIN_TOKEN", _text, "", "Bearer token for admin endpoints; empty disables them"
+    )
+    log_level: str = _env(
+        "TRIALS_LOG_LEVEL", _choice("debug", "info", "warning", "error"), "info", "Log level"
+    )
+    log_format: str = _env("TRIALS_LOG_FORMAT", _choice("text", "json"), "text", "text or json")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for f in fields(cls):
+            name = f.metadata["env"]
+            raw = env.get(name)
+            if raw is None or (raw.strip() == "" and f.default not in ("", None, ())):
+                continue
+            try:
+                values[f.name] = f.metadata["parse"](raw)
+            except ValueError as exc:
+                shown = "<redacted>" if f.name in SECRET_FIELDS else repr(raw)
+                problems.append(f"{name}={shown}: {exc}")
+        if problems:
+            raise SettingsError(problems)
+        return cls(**values)
+
+    def __repr__(self) -> str:
+        shown = (f"{f.name}={self._shown(f.name)}" for f in fields(self))
+        return f"Settings({', '.join(shown)})"
+
+    def _shown(self, name: str) -> str:
+        value = getattr(self, name)
+        return "'***'" if name in SECRET_FIELDS and value else repr(value)
+
+    @property
+    def local_es_url(self) -> str:
+        return f"http://127.0.0.1:{self.es_port}"
+
+    @property
+    def es_hosts(self) -> tuple[str, ...]:
+        return self.es_urls or (self.local_es_url,)
