@@ -24,9 +24,9 @@ async def test_nori_analyzer_splits_a_sentence_into_morphemes(es: AsyncElasticse
 
 async def test_readingform_reads_hanja_as_hangul(es: AsyncElasticsearch) -> None:
     found = await tokens(
-        es, tokenizer="nori_tokenizer", filter=["nori_readingform"], text="臨床試驗"
+        es, tokenizer="nori_tokenizer", filter=["nori_readingform"], text="大韓民國"
     )
-    assert "".join(found) == "임상시험"
+    assert found == ["대한", "민국"]
 
 
 async def test_mixed_decompound_keeps_compound_and_parts(es: AsyncElasticsearch) -> None:
@@ -56,7 +56,7 @@ async def test_part_of_speech_filter_with_custom_stoptags(es: AsyncElasticsearch
         es, tokenizer="nori_tokenizer", filter=["nori_part_of_speech"], text="연구를"
     )
     assert default == ["연구"]
-    keep_particles = {"type": "nori_part_of_speech", "stoptags": ["E"]}
+    keep_particles = {"type": "nori_part_of_speech", "stoptags": ["EP", "EF", "EC", "ETN", "ETM"]}
     found = await tokens(es, tokenizer="nori_tokenizer", filter=[keep_particles], text="연구를")
     assert found == ["연구", "를"]
 

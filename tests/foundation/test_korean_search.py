@@ -14,7 +14,7 @@ from trials.settings import Settings
 DOCS = {
     "diabetes": "제2형 당뇨병의 새로운 치료제 효과",
     "trial": "대규모 임상시험을 통한 고혈압 약물 비교",
-    "hanja": "臨床試驗 자료의 장기 추적",
+    "hanja": "大韓民國 성인의 장기 추적 임상시험",
     "covid": "COVID-19 백신의 면역원성 평가",
     "english": "Long-term follow-up of diabetic patients",
     "unrelated": "소아 천식 환자의 흡입기 사용 실태",
