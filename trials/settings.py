@@ -144,6 +144,9 @@ class Settings:
         "TRIALS_LOG_LEVEL", _choice("debug", "info", "warning", "error"), "info", "Log level"
     )
     log_format: str = _env("TRIALS_LOG_FORMAT", _choice("text", "json"), "text", "text or json")
+    kibana_url: str = _env(
+        "TRIALS_KIBANA_URL", _url, "http://127.0.0.1:5601", "Kibana for `trials kibana import`"
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -11,11 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from trials import __version__
-from trials.cli import esnode, indexing, serving
+from trials.cli import esnode, indexing, ops, serving
 from trials.cli.common import CommandError
+from trials.logs import configure_logging, secret_values
 from trials.settings import Settings, SettingsError
 
-GROUPS = (esnode, indexing, serving)
+GROUPS = (esnode, indexing, serving, ops)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
+        configure_logging(settings.log_level, settings.log_format, secrets=secret_values(settings))
         code: int = args.handler(args, settings)
     except SettingsError as exc:
         print(f"trials: {exc}", file=sys.stderr)
