@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from trials.localnode.versions import ES_VERSION
 
@@ -92,3 +93,32 @@ def provide_node() -> Iterator[str]:
         yield url
     finally:
         context.__exit__(None, None, None)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def private_node() -> Iterator[Any]:
+    """A node of our own (same install, its own port and data), for tests that stop or restart
+    it; removed afterwards. Yields the LocalNode."""
+    import shutil
+
+    from trials.localnode.layout import Layout
+    from trials.localnode.node import LocalNode
+    from trials.settings import Settings
+
+    settings = Settings.from_env()
+    base = Layout.for_settings(settings.es_home, free_port())
+    node = LocalNode(base)
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(base.node_dir, ignore_errors=True)
