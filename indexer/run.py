@@ -1,0 +1,290 @@
+"""One sync run of one source: the function behind `trials index`, the scheduler and the
+service's admin endpoint.
+
+lock → sync-log `running` → close dead runs → fetch in batches (a producer task reads pages
+while the previous batch is written) → per batch: de-duplicate, hash, compare with the stored
+hashes, complete + normalise only new/changed records, write → tombstones after a complete full
+fetch → sync-log `completed` / `partial` / `failed` → unlock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import aiohttp
+from elasticsearch import AsyncElasticsearch
+
+from indexer.catalog import build_source
+from indexer.errors import BadResponse, RecordRejected, SourceError, TransientSourceError
+from indexer.http import HttpOptions, RegistryClient
+from indexer.lock import SourceLock
+from indexer.sink import Pending, Sink, Stored
+from indexer.sources.base import Raw, Source
+from indexer.synclog import RunRecord, SyncLog
+from indexer.tally import Counts, Tally
+from trials.indices import Names, ensure_indices
+from trials.model import content_hash, doc_id
+from trials.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, Counts, float], None]
+CURSOR_OVERLAP = timedelta(days=2)  # registries post updates late; re-reading 2 days is cheap
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    trigger: str = "cli"
+    full: bool = False
+    batch_size: int = 500
+    concurrency: int = 4  # detail requests in flight per batch (CRIS)
+    lock_ttl: timedelta = timedelta(minutes=2)
+    heartbeat_s: float = 20.0
+    http: HttpOptions | None = None
+    page_size: int | None = None
+    demo_count: int = 300
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: str
+    source: str
+    status: str
+    counts: Counts
+    message: str | None
+    duration_s: float
+
+
+@dataclass
+class _Batcher:
+    source: Source
+    sink: Sink
+    tally: Tally
+    concurrency: int
+    seen: set[str] = field(default_factory=set)
+
+    async def process(self, batch: list[Raw]) -> None:
+        candidates = self._candidates(batch)
+        stored = await self.sink.stored(list(candidates))
+        changed = []
+        for key, (digest, raw) in candidates.items():
+            before = stored.get(key)
+            if before and before.content_hash == digest and not before.removed_at:
+                self.tally.add("unchanged", key)
+            else:
+                changed.append((key, digest, raw, before))
+        gate = asyncio.Semaphore(self.concurrency)
+        prepared = await asyncio.gather(*(self._prepare(gate, *item) for item in changed))
+        await self.sink.write(p for p in prepared if p is not None)
+
+    def _candidates(self, batch: list[Raw]) -> dict[str, tuple[str, Raw]]:
+        found: dict[str, tuple[str, Raw]] = {}
+        for raw in batch:
+            try:
+                key = doc_id(self.source.name, self.source.identify(raw))
+            except RecordRejected as exc:
+                self.tally.counts.fetched += 1
+                self.tally.add("rejected", None, exc.reason)
+                continue
+            if key in self.seen:  # overlapping or shifted pages
+                continue
+            self.seen.add(key)
+            self.tally.counts.fetched += 1
+            try:
+                found[key] = (content_hash(self.source.hashed_content(raw)), raw)
+            except (TypeError, ValueError) as exc:
+                self.tally.add("rejected", key, f"cannot hash the record: {exc}")
+        return found
+
+    async def _prepare(
+        self, gate: asyncio.Semaphore, key: str, digest: str, raw: Raw, before: Stored | None
+    ) -> Pending | None:
+        try:
+            async with gate:
+                full = await self.source.complete(raw)
+            trial = self.source.normalize(full)
+        except RecordRejected as exc:
+            self.tally.add("rejected", key, exc.reason)
+            return None
+        except (TransientSourceError, BadResponse) as exc:  # one record's detail; retried next run
+            self.tally.add("failed", key, exc.cause)
+            return None
+        trial.content_hash = digest
+        return Pending(trial, before)
+
+
+async def _batches(source: Source, size: int) -> AsyncIterator[list[Raw]]:
+    """Batches of records, read by a producer task so fetching overlaps writing."""
+    queue: asyncio.Queue[list[Raw] | BaseException | None] = asyncio.Queue(maxsize=2)
+
+    async def produce() -> None:
+        batch: list[Raw] = []
+        try:
+            async for raw in source.fetch():
+                batch.append(raw)
+                if len(batch) >= size:
+                    await queue.put(batch)
+                    batch = []
+            await queue.put(batch)
+            await queue.put(None)
+        except Exception as exc:
+            await queue.put(exc)
+
+    producer = asyncio.create_task(produce())
+    try:
+        while (item := await queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            if item:
+                yield item
+    finally:
+        producer.cancel()
+
+
+def new_run_id(source: str, started: datetime) -> str:
+    return f"{source}-{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}"
+
+
+@asynccontextmanager
+async def _locked(
+    es: AsyncElasticsearch, names: Names, source: str, run_id: str, ttl: timedelta
+) -> AsyncIterator[SourceLock]:
+    lock = SourceLock(es, names.locks, source, run_id, ttl)
+    await lock.acquire()
+    try:
+        yield lock
+    finally:
+        await asyncio.shield(lock.release())
+
+
+async def _heartbeat(synclog: SyncLog, run: RunRecord, lock: SourceLock, every_s: float) -> None:
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await synclog.save(run)
+            if not await lock.renew():
+                log.warning("%s: lost the lock of %s", run.run_id, run.source)
+        except Exception:
+            log.exception("%s: heartbeat failed", run.run_id)
+
+
+async def _since(synclog: SyncLog, source: str, full: bool) -> date | None:
+    if full or source != "ctgov":
+        return None
+    last = await synclog.last_completed(source)
+    if last is None:
+        return None
+    return (datetime.fromisoformat(last["started_at"]) - CURSOR_OVERLAP).date()
+
+
+async def run_source(
+    es: AsyncElasticsearch,
+    settings: Settings,
+    source_name: str,
+    options: RunOptions = RunOptions(),
+    *,
+    progress: Progress | None = None,
+    on_started: Callable[[str], None] | None = None,
+    source: Source | None = None,
+) -> RunResult:
+    """Run one sync of `source_name`. Raises `SyncAlreadyRunning` when another run holds its
+    lock; every other failure ends in the returned status and the sync log, never raised."""
+    await ensure_indices(es, settings)
+    names = Names.from_settings(settings)
+    started = datetime.now(UTC)
+    run_id = new_run_id(source_name, started)
+    run = RunRecord(run_id, source_name, options.trigger, options.full, started, Tally())
+    synclog = SyncLog(es, names.sync_log)
+    async with _locked(es, names, source_name, run_id, options.lock_ttl) as lock:
+        await synclog.save(run)
+        if on_started is not None:
+            on_started(run_id)
+        beat = asyncio.create_task(_heartbeat(synclog, run, lock, options.heartbeat_s))
+        try:
+            await _execute(es, settings, names, run, options, progress, source, synclog)
+        finally:
+            beat.cancel()
+            if run.status == "running":  # cancelled (shutdown, Ctrl-C): say so, don't leave it open
+                run.status, run.message = "failed", "cancelled before it finished"
+            run.finished = datetime.now(UTC)
+            await asyncio.shield(synclog.save(run))
+    duration = (run.finished - started).total_seconds()
+    return RunResult(run_id, source_name, run.status, run.tally.counts, run.message, duration)
+
+
+async def _execute(
+    es: AsyncElasticsearch,
+    settings: Settings,
+    names: Names,
+    run: RunRecord,
+    options: RunOptions,
+    progress: Progress | None,
+    source: Source | None,
+    synclog: SyncLog,
+) -> None:
+    tally = run.tally
+    try:
+        closed = await synclog.close_dead(run.source, run.run_id)
+        if closed:
+            log.warning("closed dead run(s) of %s: %s", run.source, ", ".join(closed))
+        since = await _since(synclog, run.source, options.full)
+        version = int(run.started.timestamp() * 1000)
+        now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        sink = Sink(es, names.trials, run.run_id, version, now, tally)
+        async with _session(options, settings) as client_for:
+            src = source or build_source(
+                run.source,
+                settings,
+                client_for,
+                since=since,
+                page_size=options.page_size,
+                demo_count=options.demo_count,
+            )
+            batcher = _Batcher(src, sink, tally, options.concurrency)
+            async for batch in _batches(src, options.batch_size):
+                await batcher.process(batch)
+                if progress is not None:
+                    progress(run.source, tally.counts, _elapsed(run))
+            if getattr(src, "full_fetch", True):
+                await sink.tombstone(src.name, batcher.seen)
+        run.status = "completed" if tally.counts.failed == 0 else "partial"
+        if tally.counts.failed:
+            run.message = f"{tally.counts.failed} record(s) failed; they are retried next run"
+    except SourceError as exc:
+        run.status, run.message = "failed", str(exc)
+        tally.error("source", exc.cause)
+    except Exception as exc:  # the boundary of one run: record why, never crash the caller
+        log.exception("%s failed", run.run_id)
+        run.status, run.message = "failed", f"{type(exc).__name__}: {exc}"
+        tally.error("internal", run.message)
+
+
+def _elapsed(run: RunRecord) -> float:
+    return (datetime.now(UTC) - run.started).total_seconds()
+
+
+@asynccontextmanager
+async def _session(
+    options: RunOptions, settings: Settings
+) -> AsyncIterator[Callable[[str], RegistryClient]]:
+    http = options.http or HttpOptions.from_settings(settings)
+    async with aiohttp.ClientSession(headers={"Accept": "application/json"}) as session:
+        yield lambda name: RegistryClient(name, session, http)
+
+
+async def run_sources(
+    es: AsyncElasticsearch,
+    settings: Settings,
+    source_names: list[str],
+    options: RunOptions = RunOptions(),
+    progress: Progress | None = None,
+) -> list[RunResult | BaseException]:
+    """Run several sources at once; one failing (or locked) source never stops the others."""
+    runs = [run_source(es, settings, name, options, progress=progress) for name in source_names]
+    return list(await asyncio.gather(*runs, return_exceptions=True))

@@ -1,0 +1,156 @@
+"""The one writer of trial documents: reads stored hashes, writes new and changed trials with
+external versioning, tombstones records gone upstream, and classifies every bulk item.
+
+Version = the run's start time in epoch milliseconds, so versions grow from run to run and a
+stale or concurrent writer gets 409 (counted `stale`) instead of overwriting newer data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+from elasticsearch.helpers import async_scan, async_streaming_bulk
+
+from indexer.tally import Outcome, Tally
+from trials.model import Trial
+
+STORED_FIELDS = ["content_hash", "first_seen_at", "removed_at"]
+BULK_CHUNK = 500
+# aiohttp warns (and may block the loop) on request bodies over 1 MiB; stay under it
+BULK_MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Stored:
+    content_hash: str | None
+    first_seen_at: str | None
+    removed_at: str | None
+
+
+@dataclass(frozen=True)
+class Pending:
+    trial: Trial
+    stored: Stored | None
+
+
+class Sink:
+    def __init__(
+        self, es: AsyncElasticsearch, alias: str, run_id: str, version: int, now: str, tally: Tally
+    ) -> None:
+        self.es = es
+        self.alias = alias
+        self.run_id = run_id
+        self.version = version
+        self.now = now
+        self.tally = tally
+
+    async def stored(self, ids: Sequence[str]) -> dict[str, Stored]:
+        """What is stored for `ids` (realtime `mget`, only the fields the comparison needs)."""
+        if not ids:
+            return {}
+        found = await self.es.mget(index=self.alias, ids=list(ids), source_includes=STORED_FIELDS)
+        result: dict[str, Stored] = {}
+        for doc in found["docs"]:
+            if doc.get("found"):
+                body = doc.get("_source", {})
+                result[doc["_id"]] = Stored(
+                    body.get("content_hash"), body.get("first_seen_at"), body.get("removed_at")
+                )
+        return result
+
+    async def write(self, pending: Iterable[Pending]) -> None:
+        """Index each trial (new, changed or reappeared) and count the outcome of each item."""
+        restoring: set[str] = set()
+        actions: list[dict[str, Any]] = []
+        for item in pending:
+            stored = item.stored
+            first_seen = stored.first_seen_at if stored and stored.first_seen_at else self.now
+            if stored is not None and stored.removed_at:
+                restoring.add(item.trial.id)
+            body = item.trial.document(
+                first_seen_at=first_seen, changed_at=self.now, run_id=self.run_id
+            )
+            actions.append(self._index_action(item.trial.id, body))
+        await self._bulk(actions, lambda doc_id, result: _written(result, doc_id in restoring))
+
+    async def tombstone(self, source: str, seen: set[str]) -> None:
+        """Mark every live document of `source` that the complete fetch did not return."""
+        await self.es.indices.refresh(index=self.alias)
+        query = {
+            "bool": {
+                "filter": [{"term": {"source": source}}],
+                "must_not": [{"exists": {"field": "removed_at"}}],
+            }
+        }
+        batch: list[str] = []
+        async for hit in async_scan(
+            self.es, index=self.alias, query={"query": query, "_source": False}, size=1000
+        ):
+            if hit["_id"] not in seen:
+                batch.append(hit["_id"])
+            if len(batch) >= BULK_CHUNK:
+                await self._remove(batch)
+                batch = []
+        await self._remove(batch)
+
+    async def _remove(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        found = await self.es.mget(index=self.alias, ids=ids)
+        actions = []
+        for doc in found["docs"]:
+            if doc.get("found"):
+                body = dict(doc["_source"], removed_at=self.now, last_run_id=self.run_id)
+                actions.append(self._index_action(doc["_id"], body))
+        await self._bulk(actions, lambda _id, _result: "removed")
+
+    def _index_action(self, doc_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "_op_type": "index",
+            "_index": self.alias,
+            "_id": doc_id,
+            "version": self.version,
+            "version_type": "external",
+            "_source": body,
+        }
+
+    async def _bulk(
+        self, actions: list[dict[str, Any]], outcome_of: Callable[[str, str | None], Outcome]
+    ) -> None:
+        if not actions:
+            return
+        async for ok, item in async_streaming_bulk(
+            self.es,
+            actions,
+            chunk_size=BULK_CHUNK,
+            max_chunk_bytes=BULK_MAX_BYTES,
+            max_retries=3,
+            raise_on_error=False,
+            raise_on_exception=False,
+        ):
+            info = next(iter(item.values()))
+            doc_id = info.get("_id")
+            if ok:
+                self.tally.add(outcome_of(doc_id, info.get("result")), doc_id)
+            elif info.get("status") == 409:
+                self.tally.add("stale", doc_id, "a newer version is stored (409)")
+            else:
+                self.tally.add("failed", doc_id, _reason(info))
+
+
+def _written(result: str | None, restoring: bool) -> Outcome:
+    if result == "created":
+        return "created"
+    return "restored" if restoring else "updated"
+
+
+def _reason(info: dict[str, Any]) -> str:
+    error = info.get("error")
+    if isinstance(error, dict):
+        return f"{error.get('type')}: {error.get('reason')}"
+    if error:
+        return str(error)
+    return str(info.get("exception") or f"HTTP {info.get('status')}")

@@ -1,0 +1,1 @@
+"""One module per registry, each behind the `Source` protocol (`indexer.sources.base`)."""

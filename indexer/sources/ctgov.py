@@ -1,0 +1,153 @@
+"""ClinicalTrials.gov API v2 studies, following `nextPageToken`.
+
+The hash covers everything but `derivedSection`: that section (MeSH browse lists whose order
+churns, `miscInfoModule.versionHolder` = the registry's daily snapshot date) changes without the
+study changing (API_NOTES §3.4). Dates carry no zone and are taken as UTC calendar days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date
+from typing import Any
+from urllib.parse import parse_qsl
+
+from indexer.errors import BadResponse, RecordRejected
+from indexer.http import RegistryClient, query_string
+from indexer.sources import parsing, vocab
+from indexer.sources.base import Raw
+from trials.model import StudyPeriod, Trial, content_hash, day_start
+
+HASHED_SECTIONS = ("protocolSection", "resultsSection", "annotationSection", "documentSection")
+
+
+class CtgovSource:
+    name = "ctgov"
+
+    def __init__(
+        self,
+        client: RegistryClient,
+        url: str,
+        query: str,
+        per_page: int = 200,
+        since: date | None = None,
+    ) -> None:
+        self.client = client
+        self.url = url.rstrip("/")
+        self.params: list[tuple[str, str | int]] = list(parse_qsl(query, keep_blank_values=True))
+        self.per_page = per_page
+        self.full_fetch = since is None
+        if since is not None:  # incremental: only studies posted as updated since the cursor
+            self._and_advanced(f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]")
+
+    def _and_advanced(self, expression: str) -> None:
+        for i, (name, value) in enumerate(self.params):
+            if name == "filter.advanced":
+                self.params[i] = (name, f"({value}) AND {expression}")
+                return
+        self.params.append(("filter.advanced", expression))
+
+    async def fetch(self) -> AsyncIterator[Raw]:
+        token: str | None = None
+        while True:
+            params = [*self.params, ("format", "json"), ("pageSize", self.per_page)]
+            if token:
+                params.append(("pageToken", token))
+            payload = await self.client.get_json(f"{self.url}/studies", query_string(params))
+            if not isinstance(payload, dict) or not isinstance(payload.get("studies"), list):
+                raise BadResponse(self.name, "no `studies` list in the response")
+            for study in payload["studies"]:
+                yield study
+            token = payload.get("nextPageToken")
+            if not token or not payload["studies"]:
+                return
+
+    def identify(self, raw: Raw) -> str:
+        ident = _get(raw, "protocolSection", "identificationModule")
+        nct = parsing.text(ident.get("nctId"), "nctId") if isinstance(ident, dict) else None
+        if nct is None:
+            raise RecordRejected("no protocolSection.identificationModule.nctId")
+        return nct
+
+    def hashed_content(self, raw: Raw) -> Any:
+        return {key: raw.get(key) for key in HASHED_SECTIONS if raw.get(key) is not None}
+
+    async def complete(self, raw: Raw) -> Raw:
+        return raw
+
+    def normalize(self, raw: Raw) -> Trial:
+        nct = self.identify(raw)
+        try:
+            return _normalize(nct, raw, content_hash(self.hashed_content(raw)))
+        except (RecordRejected, AttributeError, TypeError) as exc:
+            reason = exc.reason if isinstance(exc, RecordRejected) else f"wrong shape: {exc}"
+            raise RecordRejected(reason, nct) from None
+
+
+def _get(raw: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(raw, dict):
+            return None
+        raw = raw.get(key)
+    return raw
+
+
+def _utc_day(value: Any, name: str) -> str | None:
+    day = parsing.calendar_date(value, name)
+    return day_start(day, UTC) if day else None
+
+
+def _phase_raw(phases: Any) -> str | None:
+    if not phases:
+        return None
+    if not isinstance(phases, list):
+        raise RecordRejected("designModule.phases: expected a list")
+    return ", ".join(str(p) for p in phases)
+
+
+def _normalize(nct: str, raw: Raw, digest: str) -> Trial:
+    protocol = raw.get("protocolSection") or {}
+    ident = protocol.get("identificationModule") or {}
+    status = protocol.get("statusModule") or {}
+    design = protocol.get("designModule") or {}
+    title = parsing.text(ident.get("briefTitle"), "briefTitle") or parsing.text(
+        ident.get("officialTitle"), "officialTitle"
+    )
+    if title is None:
+        raise RecordRejected("no briefTitle")
+    start = parsing.calendar_date(_get(status, "startDateStruct", "date"), "startDate")
+    end = parsing.calendar_date(_get(status, "completionDateStruct", "date"), "completionDate")
+    phase_raw = _phase_raw(design.get("phases"))
+    interventions = _get(protocol, "armsInterventionsModule", "interventions") or []
+    return Trial(
+        source="ctgov",
+        registry_id=nct,
+        title=title,
+        title_en=title,
+        content_hash=digest,
+        raw=raw,
+        url=f"https://clinicaltrials.gov/study/{nct}",
+        summary=parsing.text(_get(protocol, "descriptionModule", "briefSummary"), "briefSummary"),
+        conditions=[str(c) for c in _get(protocol, "conditionsModule", "conditions") or []],
+        interventions=[str(i.get("name")) for i in interventions if i.get("name")],
+        institution=parsing.text(_get(ident, "organization", "fullName"), "organization"),
+        sponsor=parsing.text(
+            _get(protocol, "sponsorCollaboratorsModule", "leadSponsor", "name"), "leadSponsor"
+        ),
+        phase=vocab.phase(phase_raw),
+        phase_raw=phase_raw,
+        study_type=vocab.study_type(design.get("studyType")),
+        study_type_raw=design.get("studyType"),
+        status=vocab.status(status.get("overallStatus")),
+        status_raw=status.get("overallStatus"),
+        target_size=parsing.integer(_get(design, "enrollmentInfo", "count"), "enrollment"),
+        study_period=StudyPeriod(
+            start=start.isoformat() if start else None,
+            end=end.isoformat() if end else None,
+            months=parsing.months_between(start, end),
+        ),
+        registered_at=_utc_day(status.get("studyFirstSubmitDate"), "studyFirstSubmitDate"),
+        source_updated_at=_utc_day(
+            _get(status, "lastUpdatePostDateStruct", "date"), "lastUpdatePostDate"
+        ),
+    )

@@ -1,0 +1,217 @@
+"""A fake registry: one aiohttp app on 127.0.0.1 serving the three APIs with their own
+pagination, envelopes and error shapes, replaying the real recorded records. Switches on
+`RegistryState` inject faults. This is the only fake in the tests (Elasticsearch is real)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, quote
+
+from aiohttp import web
+
+from indexer.sources.demo import demo_record
+from tests.indexer.registry import records
+
+CTGOV_PARAMS = ("format", "pageSize", "pageToken", "countTotal", "fields", "sort")
+
+
+class Rows(Protocol):
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: slice) -> Sequence[dict[str, Any]]: ...
+
+
+class GeneratedRows:
+    """`count` synthetic iCReaT-shaped records, built per page, never all held in memory."""
+
+    def __init__(self, count: int, seed: int = 0) -> None:
+        self.count, self.seed = count, seed
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [demo_record(i + 1, self.seed) for i in range(*index.indices(self.count))]
+
+
+@dataclass
+class Faults:
+    status_500: int = 0  # the next N requests answer 500
+    status_429: int = 0  # the next N requests answer 429 with Retry-After
+    retry_after: str = "1"
+    timeouts: int = 0  # the next N requests hang for `hang_s`
+    hang_s: float = 3.0
+    xml_error_code: str | None = None  # answer with the data.go.kr gateway's XML error
+    overlap: bool = False  # iCReaT pages overlap like the gateway's LIMIT bug would make them
+    delay_s: float = 0.0  # every request waits this long (lets a test kill a run mid-way)
+
+
+@dataclass
+class RegistryState:
+    key: str = "test+Key/with=="
+    icreat: Rows = field(default_factory=records.icreat_records)
+    cris_items: list[dict[str, Any]] = field(default_factory=records.cris_list_items)
+    cris_details: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ctgov: list[dict[str, Any]] = field(default_factory=records.ctgov_studies)
+    faults: Faults = field(default_factory=Faults)
+    requests: list[str] = field(default_factory=list)  # raw path?query of every request
+    received_keys: list[str] = field(default_factory=list)  # serviceKey exactly as sent
+
+    def __post_init__(self) -> None:
+        if not self.cris_details:
+            sample = records.cris_detail_sample()
+            self.cris_details[sample["trial_id"]] = sample
+
+
+STATE = web.AppKey("state", RegistryState)
+
+
+def _raw_param(request: web.Request, name: str) -> str | None:
+    for part in request.rel_url.raw_query_string.split("&"):
+        key, _, value = part.partition("=")
+        if key == name:
+            return value
+    return None
+
+
+async def _faults(request: web.Request) -> web.StreamResponse | None:
+    state = request.app[STATE]
+    state.requests.append(str(request.rel_url))
+    faults = state.faults
+    if faults.delay_s:
+        await asyncio.sleep(faults.delay_s)
+    if faults.timeouts > 0:
+        faults.timeouts -= 1
+        await asyncio.sleep(faults.hang_s)
+    if faults.status_500 > 0:
+        faults.status_500 -= 1
+        return web.Response(status=500, text="Internal Server Error")
+    if faults.status_429 > 0:
+        faults.status_429 -= 1
+        return web.Response(status=429, headers={"Retry-After": faults.retry_after})
+    return None
+
+
+def _key_error(request: web.Request, odcloud: bool) -> web.Response | None:
+    state = request.app[STATE]
+    sent = _raw_param(request, "serviceKey")
+    if sent is not None:
+        state.received_keys.append(sent)
+    code = state.faults.xml_error_code
+    if code is None and sent == quote(state.key, safe=""):
+        return None
+    if code is None and odcloud:
+        msg = "인증키는 필수 항목 입니다." if not sent else "유효하지 않은 인증키 입니다."
+        return web.json_response({"code": -401, "msg": msg}, status=401)
+    code = code or "30"
+    auth = {"22": "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR"}.get(
+        code, "SERVICE_KEY_IS_NOT_REGISTERED_ERROR"
+    )
+    xml = (
+        "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
+        f"<returnAuthMsg>{auth}</returnAuthMsg><returnReasonCode>{code}</returnReasonCode>"
+        "</cmmMsgHeader></OpenAPI_ServiceResponse>"
+    )
+    return web.Response(text=xml, content_type="text/xml")
+
+
+def _int(request: web.Request, name: str, default: int) -> int:
+    try:
+        return int(request.query.get(name, default))
+    except ValueError:
+        return default
+
+
+async def icreat(request: web.Request) -> web.StreamResponse:
+    refused = await _faults(request) or _key_error(request, odcloud=True)
+    if refused is not None:
+        return refused
+    state = request.app[STATE]
+    page, per_page = max(_int(request, "page", 1), 1), max(_int(request, "perPage", 10), 1)
+    start = (page - 1) * per_page
+    # the gateway's `limit (page-1)*perPage, page*perPage` reads page*perPage rows (API_NOTES §1.3)
+    count = page * per_page if state.faults.overlap else per_page
+    data = list(state.icreat[start : start + count])
+    total = len(state.icreat)
+    body = {"currentCount": len(data), "data": data, "matchCount": total, "page": page}
+    body.update(perPage=per_page, totalCount=total)
+    return web.json_response(body)
+
+
+async def cris_list(request: web.Request) -> web.StreamResponse:
+    refused = await _faults(request) or _key_error(request, odcloud=False)
+    if refused is not None:
+        return refused
+    state = request.app[STATE]
+    page, rows = max(_int(request, "pageNo", 1), 1), _int(request, "numOfRows", 10)
+    if not 1 <= rows <= 50:
+        return web.json_response(
+            {"resultCode": "10", "resultMsg": "INVALID_REQUEST_PARAMETER_ERROR"}
+        )
+    items = state.cris_items[(page - 1) * rows : page * rows]
+    return web.json_response(
+        {
+            "resultCode": "00",
+            "resultMsg": "NORMAL_SERVICE",
+            "totalCount": len(state.cris_items),
+            "pageNo": page,
+            "numOfRows": rows,
+            "items": items,
+        }
+    )
+
+
+async def cris_detail(request: web.Request) -> web.StreamResponse:
+    refused = await _faults(request) or _key_error(request, odcloud=False)
+    if refused is not None:
+        return refused
+    state = request.app[STATE]
+    trial_id = request.query.get("crisNumber", "")
+    detail = state.cris_details.get(trial_id)
+    if detail is None:  # no recorded detail: answer with the list fields, as a detail would
+        detail = next((i for i in state.cris_items if i.get("trial_id") == trial_id), None)
+    if detail is None:
+        return web.json_response({"resultCode": "03", "resultMsg": "NODATA_ERROR"})
+    return web.json_response({**detail, "resultCode": "00", "resultMsg": "NORMAL_SERVICE"})
+
+
+async def ctgov_studies(request: web.Request) -> web.StreamResponse:
+    refused = await _faults(request)
+    if refused is not None:
+        return refused
+    state = request.app[STATE]
+    for name, _ in parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True):
+        if not name.startswith(("query.", "filter.")) and name not in CTGOV_PARAMS:
+            return web.Response(status=400, text=f"`{name}` is unknown parameter")
+    size = min(max(_int(request, "pageSize", 10), 1), 1000)
+    token = request.query.get("pageToken")
+    offset = int(token.removeprefix("NF0g"), 16) if token else 0
+    studies = state.ctgov[offset : offset + size]
+    body: dict[str, Any] = {"studies": studies}
+    if offset + size < len(state.ctgov):
+        body["nextPageToken"] = f"NF0g{offset + size:x}"
+    return web.json_response(body)
+
+
+def create_registry_app(state: RegistryState) -> web.Application:
+    app = web.Application()
+    app[STATE] = state
+    app.router.add_get("/icreat", icreat)
+    app.router.add_get("/cris/list", cris_list)
+    app.router.add_get("/cris/detail", cris_detail)
+    app.router.add_get("/ctgov/studies", ctgov_studies)
+    return app
+
+
+async def start_registry(state: RegistryState, port: int = 0) -> tuple[web.AppRunner, str]:
+    """Serve on 127.0.0.1 (a random free port by default); returns the runner and base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    runner = web.AppRunner(create_registry_app(state), access_log=None)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    return runner, f"http://127.0.0.1:{sock.getsockname()[1]}"

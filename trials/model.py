@@ -1,0 +1,126 @@
+"""The trial document shared by the indexer (writer) and the service (reader).
+
+Owns the rules every source follows: the document id (`<source>:<registry id>`), the content
+hash (over the registry's meaningful content, canonicalised), the normalised vocabularies for
+phase / study type / status, and how dates become timezone-aware UTC ISO-8601 strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+PHASES = (
+    "early_phase_1",
+    "phase_1",
+    "phase_1_2",
+    "phase_2",
+    "phase_2_3",
+    "phase_3",
+    "phase_4",
+    "not_applicable",
+    "other",
+)
+STUDY_TYPES = ("interventional", "observational", "expanded_access", "other")
+STATUSES = (
+    "not_yet_recruiting",
+    "recruiting",
+    "enrolling_by_invitation",
+    "active_not_recruiting",
+    "suspended",
+    "terminated",
+    "completed",
+    "withdrawn",
+    "unknown",
+)
+
+
+def doc_id(source: str, registry_id: str) -> str:
+    return f"{source}:{registry_id}"
+
+
+def content_hash(content: Any) -> str:
+    """sha256 of `content` as canonical JSON (sorted keys, no whitespace).
+
+    Callers pass only the registry's meaningful content, with list order already normalised
+    where the registry's order carries no meaning, so the hash changes only on real updates.
+    """
+    canonical = orjson.dumps(content, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def utc_iso(moment: datetime) -> str:
+    """A timezone-aware instant as UTC ISO-8601 with milliseconds and a `Z`."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: every time must carry its zone")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def day_start(day: date, zone: tzinfo = SEOUL) -> str:
+    """Midnight of a calendar day in `zone` (Korean dates without a zone are Asia/Seoul)."""
+    return utc_iso(datetime.combine(day, time(0), tzinfo=zone))
+
+
+@dataclass
+class StudyPeriod:
+    raw: str | None = None
+    start: str | None = None  # calendar dates, YYYY-MM-DD
+    end: str | None = None
+    months: int | None = None
+
+
+@dataclass
+class Trial:
+    """One registry record, normalised. Field names are the mapping's (mappings/trials.json)."""
+
+    source: str
+    registry_id: str
+    title: str
+    content_hash: str
+    raw: dict[str, Any]
+    url: str | None = None
+    synthetic: bool = False
+    title_ko: str | None = None
+    title_en: str | None = None
+    summary: str | None = None
+    conditions: list[str] = field(default_factory=list)
+    interventions: list[str] = field(default_factory=list)
+    institution: str | None = None
+    sponsor: str | None = None
+    department: str | None = None
+    phase: str | None = None
+    phase_raw: str | None = None
+    study_type: str | None = None
+    study_type_raw: str | None = None
+    status: str | None = None
+    status_raw: str | None = None
+    scope: str | None = None
+    target_size: int | None = None
+    study_period: StudyPeriod = field(default_factory=StudyPeriod)
+    registered_at: str | None = None
+    source_updated_at: str | None = None
+
+    @property
+    def id(self) -> str:
+        return doc_id(self.source, self.registry_id)
+
+    def document(
+        self, *, first_seen_at: str, changed_at: str, run_id: str, removed_at: str | None = None
+    ) -> dict[str, Any]:
+        """The Elasticsearch `_source`; the sink supplies the times only it knows."""
+        body = asdict(self)
+        body.update(
+            id=self.id,
+            first_seen_at=first_seen_at,
+            changed_at=changed_at,
+            removed_at=removed_at,
+            last_run_id=run_id,
+        )
+        return {k: v for k, v in body.items() if v is not None and v != []}
