@@ -1,9 +1,241 @@
-"""Placeholder command group; filled in by its issue."""
+"""Indexing commands: `trials index`, `trials schedule`, `trials reindex`, `trials runs`.
+The indexer is imported inside each command, never when the CLI loads."""
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from trials.cli.common import CommandError, add_command
+from trials.settings import Settings
+from trials.syncapi import SOURCE_NAMES
+
+if TYPE_CHECKING:
+    from elasticsearch import AsyncElasticsearch
+
+    from indexer.run import RunResult
+    from indexer.tally import Counts
+
+T = TypeVar("T")
+SUMMARY_COLUMNS = (
+    "fetched",
+    "created",
+    "updated",
+    "unchanged",
+    "stale",
+    "rejected",
+    "failed",
+    "removed",
+    "restored",
+)
 
 
 def register(commands: Any) -> None:
-    return None
+    index = add_command(commands, "index", "Sync registries into Elasticsearch")
+    index.add_argument(
+        "--source",
+        action="append",
+        choices=SOURCE_NAMES,
+        help="a source to sync (repeatable); default: icreat, cris, ctgov with a key, else demo",
+    )
+    index.add_argument(
+        "--full",
+        action="store_true",
+        help="fetch everything, not only what changed since the "
+        "last run (also marks records gone upstream as removed)",
+    )
+    index.set_defaults(handler=index_command)
+
+    schedule = add_command(commands, "schedule", "Run the sync on TRIALS_SCHEDULE (Asia/Seoul)")
+    schedule.set_defaults(handler=schedule_command)
+
+    reindex = add_command(commands, "reindex", "Rebuild the trials index from mappings/")
+    reindex.add_argument("--keep-old", action="store_true", help="do not delete the old index")
+    reindex.set_defaults(handler=reindex_command)
+
+    runs = add_command(commands, "runs", "List recent sync runs from the sync log")
+    runs.add_argument("--source", choices=SOURCE_NAMES, help="only runs of this source")
+    runs.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    runs.set_defaults(handler=runs_command)
+
+
+def _with_es(settings: Settings, job: Callable[[AsyncElasticsearch], Awaitable[T]]) -> T:
+    from trials.es import make_client
+
+    async def main() -> T:
+        es = make_client(settings)
+        try:
+            return await job(es)
+        finally:
+            await es.close()
+
+    return asyncio.run(main())
+
+
+class ProgressLines:
+    """Per-source progress on stderr: one rewritten line on a terminal, else a line every
+    few seconds (logs stay readable)."""
+
+    def __init__(self, every_s: float = 5.0) -> None:
+        self.tty = sys.stderr.isatty()
+        self.every_s = 0.2 if self.tty else every_s
+        self.last: dict[str, float] = {}
+
+    def __call__(self, source: str, counts: Counts, elapsed_s: float) -> None:
+        now = time.monotonic()
+        if now - self.last.get(source, 0.0) < self.every_s:
+            return
+        self.last[source] = now
+        rate = counts.fetched / elapsed_s if elapsed_s > 0 else 0.0
+        line = f"{source:>7}: {counts.fetched:>8,} records  {rate:>7,.0f}/s"
+        print(f"\r{line}" if self.tty else line, end="" if self.tty else "\n", file=sys.stderr)
+
+
+def _summary(results: list[RunResult | BaseException], sources: list[str]) -> str:
+    header = ["source", "status", *SUMMARY_COLUMNS, "seconds"]
+    rows = [header]
+    for source, result in zip(sources, results, strict=True):
+        if isinstance(result, BaseException):
+            rows.append([source, "not run", *["-"] * len(SUMMARY_COLUMNS), "-"])
+            continue
+        counts = result.counts.as_dict()
+        rows.append(
+            [
+                source,
+                result.status,
+                *(f"{counts[c]:,}" for c in SUMMARY_COLUMNS),
+                f"{result.duration_s:.1f}",
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    )
+
+
+def index_command(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.catalog import default_sources
+    from indexer.run import RunOptions, run_sources
+
+    sources = list(dict.fromkeys(args.source or default_sources(settings)))
+    options = RunOptions(trigger="cli", full=args.full)
+    progress = ProgressLines()
+
+    async def job(es: AsyncElasticsearch) -> list[RunResult | BaseException]:
+        await _reachable(es, settings)
+        return await run_sources(es, settings, sources, options, progress)
+
+    results = _with_es(settings, job)
+    if progress.tty:
+        print(file=sys.stderr)
+    print(_summary(results, sources))
+    ok = True
+    for source, result in zip(sources, results, strict=True):
+        if isinstance(result, BaseException):
+            print(f"trials: {source} was not run: {_describe(result)}", file=sys.stderr)
+            ok = False
+        elif result.status != "completed":
+            print(
+                f"trials: {source} {result.status}: {result.message} (run {result.run_id})",
+                file=sys.stderr,
+            )
+            ok = False
+    return 0 if ok else 1
+
+
+async def _reachable(es: AsyncElasticsearch, settings: Settings) -> None:
+    from elasticsearch import ApiError, TransportError
+
+    try:
+        await es.options(max_retries=0, request_timeout=10).cluster.health()
+    except (ApiError, TransportError) as exc:
+        hosts = ", ".join(settings.es_hosts)
+        raise CommandError(
+            f"Elasticsearch at {hosts} is unreachable ({type(exc).__name__}); "
+            "is the node running? (`trials es start`)"
+        ) from exc
+
+
+def _describe(exc: BaseException) -> str:
+    from elasticsearch import ConnectionError as EsConnectionError
+
+    if isinstance(exc, EsConnectionError):
+        return "Elasticsearch is unreachable (is the node running? `trials es start`)"
+    return str(exc) or type(exc).__name__
+
+
+def schedule_command(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.schedule import build_scheduler, cron_trigger
+
+    try:
+        cron_trigger(settings)
+    except ValueError as exc:
+        raise CommandError(f"TRIALS_SCHEDULE={settings.schedule!r}: {exc}", 2) from exc
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+
+    async def serve(es: AsyncElasticsearch) -> int:
+        scheduler = build_scheduler(settings, es)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        scheduler.start()
+        job = scheduler.get_job("sync")
+        print(f"trials: next sync at {job.next_run_time if job else '?'}", file=sys.stderr)
+        await stop.wait()
+        scheduler.shutdown(wait=False)
+        return 0
+
+    return _with_es(settings, serve)
+
+
+def reindex_command(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.reindex import reindex
+    from trials.syncapi import SyncAlreadyRunning
+
+    try:
+        result = _with_es(settings, lambda es: reindex(es, settings, delete_old=not args.keep_old))
+    except SyncAlreadyRunning as exc:
+        raise CommandError(f"{exc}; try again when it has finished") from exc
+    if result.failed:
+        raise CommandError(
+            f"{result.failed} document(s) could not be copied into {result.new_index}; "
+            "the alias still points at the old index"
+        )
+    print(
+        f"copied {result.copied:,} documents into {result.new_index}; "
+        f"left {', '.join(result.old_indices) or 'nothing'}"
+    )
+    return 0
+
+
+def runs_command(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.synclog import SyncLog
+    from trials.indices import Names
+
+    if args.limit < 1:
+        raise CommandError("--limit must be at least 1", 2)
+    alias = Names.from_settings(settings).sync_log
+    runs = _with_es(settings, lambda es: SyncLog(es, alias).recent(args.source, args.limit))
+    for run in runs:
+        counts = run.get("counts", {})
+        shown = " ".join(f"{c}={counts.get(c, 0)}" for c in SUMMARY_COLUMNS if counts.get(c))
+        print(
+            f"{run['started_at']}  {run['run_id']:<36} {run['trigger']:<8} "
+            f"{run['status']:<9} {shown}"
+        )
+        if run.get("message"):
+            print(f"    {run['message']}")
+    if not runs:
+        print("no sync runs yet", file=sys.stderr)
+    return 0
