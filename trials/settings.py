@@ -19,7 +19,9 @@ DEFAULT_CRIS_URL = "https://apis.data.go.kr/1352159/crisinfodataview"
 DEFAULT_CTGOV_URL = "https://clinicaltrials.gov/api/v2"
 DEFAULT_CTGOV_QUERY = "query.locn=South Korea"
 
-SECRET_FIELDS = frozenset({"data_go_kr_key", "admin_token", "es_api_key", "es_password"})
+SECRET_FIELDS = frozenset(
+    {"data_go_kr_key", "admin_token", "es_api_key", "es_password", "cursor_secret"}
+)
 
 
 class SettingsError(ValueError):
@@ -139,6 +141,12 @@ class Settings:
     api_port: int = _env("TRIALS_API_PORT", _port, 8080, "Port `trials serve` binds")
     admin_token: str = _env(
         "TRIALS_ADMIN_TOKEN", _text, "", "Bearer token for admin endpoints; empty disables them"
+    )
+    cursor_secret: str = _env(
+        "TRIALS_CURSOR_SECRET",
+        _text,
+        "",
+        "Key signing API page cursors; empty = random per process (cursors die on restart)",
     )
     log_level: str = _env(
         "TRIALS_LOG_LEVEL", _choice("debug", "info", "warning", "error"), "info", "Log level"

@@ -1,0 +1,86 @@
+"""The one application factory, used by `trials serve` and by the tests alike."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from aiohttp_apispec import setup_aiohttp_apispec, validation_middleware
+from elasticsearch import AsyncElasticsearch
+
+from service.cursor import CursorCodec
+from service.errors import problem_middleware, raise_invalid_parameters
+from service.keys import CURSORS, ES, LAUNCHER, NAMES, SETTINGS
+from service.routes import setup_routes
+from trials import __version__
+from trials.es import make_client
+from trials.indices import Names
+from trials.settings import Settings
+from trials.syncapi import SyncLauncher
+
+DESCRIPTION = """Clinical trials from the Korean registries (iCReaT, CRIS) and ClinicalTrials.gov,
+with Korean full-text search.
+
+* Times are ISO-8601. Stored and returned in UTC; a date given without a time means that whole
+  day in Asia/Seoul, and date ranges are inclusive at both ends.
+* Errors are RFC 9457 `application/problem+json`, naming the offending parameter.
+* Lists page with `offset` + `limit` (up to 10,000 deep), or with `cursor=*` and then each
+  response's `next_cursor`, which reads every page from one consistent snapshot.
+"""
+
+
+def cursor_secret(settings: Settings) -> bytes:
+    """Configured → stable across restarts and processes; otherwise random per process."""
+    if settings.cursor_secret:
+        return hashlib.sha256(settings.cursor_secret.encode()).digest()
+    return secrets.token_bytes(32)
+
+
+def _es_context(injected: AsyncElasticsearch | None):  # type: ignore[no-untyped-def]
+    async def es_context(app: web.Application) -> AsyncIterator[None]:
+        app[ES] = injected or make_client(app[SETTINGS])
+        yield
+        if injected is None:
+            await app[ES].close()
+
+    return es_context
+
+
+def create_app(
+    settings: Settings,
+    *,
+    es: AsyncElasticsearch | None = None,
+    launcher: SyncLauncher | None = None,
+) -> web.Application:
+    """`es`: a client owned by the caller (not closed here); otherwise one is made and closed
+    with the app. `launcher`: starts sync runs for POST /api/v1/sync-runs (None: disabled)."""
+    app = web.Application(middlewares=[problem_middleware, validation_middleware])
+    app[SETTINGS] = settings
+    app[NAMES] = Names.from_settings(settings)
+    app[CURSORS] = CursorCodec(cursor_secret(settings))
+    app[LAUNCHER] = launcher
+    app.cleanup_ctx.append(_es_context(es))
+    setup_routes(app)
+    setup_aiohttp_apispec(
+        app,
+        title="trials API",
+        version=__version__,
+        info={"description": DESCRIPTION},
+        url="/api/docs/swagger.json",
+        swagger_path="/api/docs",
+        static_path="/api/docs/static",
+        error_callback=raise_invalid_parameters,
+        in_place=True,
+        produces=["application/json", "application/problem+json"],
+        securityDefinitions={
+            "admin_token": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "Admin endpoints: `Bearer <TRIALS_ADMIN_TOKEN>`",
+            }
+        },
+    )
+    return app

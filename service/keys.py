@@ -1,0 +1,17 @@
+"""Typed keys for what the application holds: settings, the ES client, the launcher, cursors."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from elasticsearch import AsyncElasticsearch
+
+from service.cursor import CursorCodec
+from trials.indices import Names
+from trials.settings import Settings
+from trials.syncapi import SyncLauncher
+
+SETTINGS = web.AppKey("settings", Settings)
+NAMES = web.AppKey("names", Names)
+ES = web.AppKey("es", AsyncElasticsearch)
+CURSORS = web.AppKey("cursors", CursorCodec)
+LAUNCHER: web.AppKey[SyncLauncher | None] = web.AppKey("launcher")

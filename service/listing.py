@@ -1,0 +1,153 @@
+"""Running a list query page by page: by offset, or by cursor over a point in time (PIT).
+
+A cursor walk opens one PIT when it starts (`cursor=*`) and reads every page from that
+snapshot with `search_after`, so documents written meanwhile never cause duplicates or gaps.
+Each page asks for one extra hit to know whether another page exists; the PIT is closed after
+the last page, or expires 5 minutes after the most recent one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError, TransportError
+from marshmallow import Schema, ValidationError, fields
+
+from service.cursor import CursorCodec, CursorState, InvalidCursor
+from service.errors import InvalidParameters
+from service.schemas.fields import MAX_RESULT_WINDOW
+
+logger = logging.getLogger(__name__)
+
+KEEP_ALIVE = "5m"
+DEFAULT_LIMIT = 20
+PAGING_PARAMS = ("cursor", "limit", "offset")
+START = "*"
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int = 0
+    walk: bool = False  # cursor pagination (starting or continuing)
+    state: CursorState | None = None  # the cursor being continued
+    query: tuple[tuple[str, str], ...] = ()  # the other parameters, canonical
+    began: datetime = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    response: dict[str, Any]
+    hits: list[dict[str, Any]]
+    offset: int
+    next_cursor: str | None
+
+
+def query_pairs(request: web.Request) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in request.query.items() if k not in PAGING_PARAMS))
+
+
+def paging_of(
+    request: web.Request, parsed: dict[str, Any], codec: CursorCodec, kind: str
+) -> Paging:
+    limit = int(parsed.get("limit", DEFAULT_LIMIT))
+    offset = parsed.get("offset")
+    token = parsed.get("cursor")
+    pairs = query_pairs(request)
+    now = datetime.now(UTC)
+    if token is not None and offset is not None:
+        raise InvalidParameters.one("offset", "cannot be combined with cursor")
+    if token is None:
+        offset = offset or 0
+        if offset + limit > MAX_RESULT_WINDOW:
+            raise InvalidParameters.one(
+                "offset",
+                f"offset + limit must not exceed {MAX_RESULT_WINDOW}; to page deeper, start "
+                "a cursor walk with cursor=* and follow next_cursor",
+            )
+        return Paging(limit=limit, offset=offset, query=pairs, began=now)
+    if token == START:
+        return Paging(limit=limit, walk=True, query=pairs, began=now)
+    try:
+        state = codec.decode(token, kind)
+    except InvalidCursor as exc:
+        raise InvalidParameters.one("cursor", str(exc)) from exc
+    stored = tuple((k, v) for k, v in state.query)
+    if pairs and pairs != stored:
+        raise InvalidParameters.one(
+            "cursor", "was issued for other query parameters; send it alone or with the same ones"
+        )
+    began = datetime.fromisoformat(state.began)
+    return Paging(limit=limit, walk=True, state=state, query=stored, began=began)
+
+
+def load_pairs(schema: Schema, pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """Re-validate the parameters a cursor remembers, as webargs would load them."""
+    data: dict[str, Any] = {}
+    for name, value in pairs:
+        if isinstance(schema.fields.get(name), fields.List):
+            data.setdefault(name, []).append(value)
+        else:
+            data[name] = value
+    try:
+        return dict(schema.load(data))
+    except ValidationError as exc:
+        raise InvalidParameters.one("cursor", "remembers parameters no longer valid") from exc
+
+
+async def fetch_page(
+    es: AsyncElasticsearch,
+    index: str,
+    body: dict[str, Any],
+    paging: Paging,
+    codec: CursorCodec,
+    kind: str,
+) -> Fetched:
+    if not paging.walk:
+        response = await es.search(index=index, from_=paging.offset, size=paging.limit, **body)
+        hits = response.body["hits"]["hits"]
+        return Fetched(response.body, hits, paging.offset, None)
+    state = paging.state
+    pit = state.pit if state else await _open_pit(es, index)
+    extra: dict[str, Any] = {"search_after": state.after} if state and state.after else {}
+    try:
+        response = await es.search(
+            pit={"id": pit, "keep_alive": KEEP_ALIVE}, size=paging.limit + 1, **extra, **body
+        )
+    except NotFoundError as exc:
+        raise InvalidParameters.one(
+            "cursor", "has expired (5 minutes after its page); start again with cursor=*"
+        ) from exc
+    all_hits = response.body["hits"]["hits"]
+    hits = all_hits[: paging.limit]
+    served = state.served if state else 0
+    pit = response.body.get("pit_id", pit)
+    if len(all_hits) <= paging.limit:
+        await _close_pit(es, pit)
+        return Fetched(response.body, hits, served, None)
+    cursor = CursorState(
+        kind=kind,
+        pit=pit,
+        after=hits[-1]["sort"],
+        query=[[k, v] for k, v in paging.query],
+        began=paging.began.isoformat(),
+        served=served + len(hits),
+    )
+    return Fetched(response.body, hits, served, codec.encode(cursor))
+
+
+async def _open_pit(es: AsyncElasticsearch, index: str) -> str:
+    opened = await es.open_point_in_time(index=index, keep_alive=KEEP_ALIVE)
+    return str(opened.body["id"])
+
+
+async def _close_pit(es: AsyncElasticsearch, pit: str) -> None:
+    # Best effort: an unclosed PIT only lingers until its keep-alive runs out.
+    try:
+        await es.close_point_in_time(id=pit)
+    except (ApiError, TransportError) as exc:
+        logger.info("could not close a finished PIT: %s", exc)

@@ -1,0 +1,94 @@
+"""Pure response formatting: Elasticsearch responses in, API JSON out. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+
+from service.search import FACETS
+from service.timewindow import Window
+
+LIST_FIELDS = ("conditions", "interventions")
+HIDDEN_FIELDS = ("last_run_id",)
+
+
+def trial(source: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored document as the API shows it; list fields are always lists."""
+    item = {k: v for k, v in source.items() if k not in HIDDEN_FIELDS}
+    for name in LIST_FIELDS:
+        value = item.get(name)
+        if value is not None and not isinstance(value, list):
+            item[name] = [value]
+    return item
+
+
+def search_item(hit: Mapping[str, Any]) -> dict[str, Any]:
+    item = trial(hit["_source"])
+    item["score"] = hit.get("_score")
+    item["highlight"] = hit.get("highlight", {})
+    return item
+
+
+def change_of(source: Mapping[str, Any], window: Window) -> str:
+    first_seen = source.get("first_seen_at")
+    if first_seen and window.contains(datetime.fromisoformat(first_seen)):
+        return "created"
+    return "updated"
+
+
+def recent_item(hit: Mapping[str, Any], window: Window) -> dict[str, Any]:
+    item = trial(hit["_source"])
+    item["change"] = change_of(hit["_source"], window)
+    return item
+
+
+def facets(aggregations: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        name: [
+            {"value": bucket["key"], "count": bucket["doc_count"]}
+            for bucket in aggregations.get(name, {}).get("buckets", [])
+        ]
+        for name in FACETS
+    }
+
+
+def total_of(response: Mapping[str, Any]) -> tuple[int, str]:
+    total = response["hits"]["total"]
+    return int(total["value"]), str(total["relation"])
+
+
+def list_page(
+    items: list[dict[str, Any]],
+    total: tuple[int, str],
+    *,
+    offset: int,
+    limit: int,
+    next_cursor: str | None,
+) -> dict[str, Any]:
+    return {
+        "items": items,
+        "total": total[0],
+        "total_relation": total[1],
+        "offset": offset,
+        "limit": limit,
+        "next_cursor": next_cursor,
+    }
+
+
+def last_modified(source: Mapping[str, Any]) -> datetime | None:
+    stamps = [source.get("changed_at"), source.get("removed_at")]
+    moments = [datetime.fromisoformat(s) for s in stamps if s]
+    return max(moments) if moments else None
+
+
+def etag(source: Mapping[str, Any]) -> str:
+    """Changes whenever the content, its change time or its removal changes."""
+    basis = "|".join(str(source.get(k) or "") for k in ("content_hash", "changed_at", "removed_at"))
+    return '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)

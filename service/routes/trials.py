@@ -1,0 +1,187 @@
+"""GET /api/v1/trials (search), /api/v1/trials/recent (changes) and /api/v1/trials/{trial_id}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from elasticsearch import AsyncElasticsearch, NotFoundError
+
+from service import pages
+from service.apidocs import docs, querystring_schema
+from service.conditional import not_modified
+from service.errors import NotFound
+from service.jsonio import json_response
+from service.keys import CURSORS, ES, NAMES
+from service.listing import fetch_page, load_pairs, paging_of
+from service.params import recent_params, search_params
+from service.schemas import examples
+from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
+from service.schemas.trials import (
+    RecentPageSchema,
+    RecentQuerySchema,
+    SearchPageSchema,
+    TrialDetailSchema,
+    TrialSearchQuerySchema,
+)
+from service.search import recent_body, registry_id_query, search_body
+
+routes = web.RouteTableDef()
+TAGS = ["trials"]
+MAX_ID_LENGTH = 200
+
+
+def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"schema": schema, "description": description, "examples": {"application/json": example}}
+
+
+@routes.get("/api/v1/trials", allow_head=False)
+@docs(
+    tags=TAGS,
+    summary="Search trials",
+    description="Korean and English full-text search with filters, facets and highlights. "
+    "Title and exact-phrase matches rank above matches in the summary and other fields. "
+    "Removed trials are left out unless `include_removed=true`. Page with `offset`/`limit` "
+    "(up to 10,000 deep) or walk every page consistently with `cursor=*` then `next_cursor`.",
+    responses={
+        200: _ok(SearchPageSchema, examples.SEARCH_PAGE, "A page of matching trials"),
+        400: BAD_PARAMETER,
+        503: UNAVAILABLE,
+    },
+)
+@querystring_schema(TrialSearchQuerySchema)
+async def search_trials(request: web.Request) -> web.Response:
+    app = request.app
+    parsed = request["querystring"]
+    paging = paging_of(request, parsed, app[CURSORS], "search")
+    if paging.state is not None:
+        parsed = load_pairs(TrialSearchQuerySchema(), paging.query)
+    body = search_body(search_params(parsed))
+    fetched = await fetch_page(app[ES], app[NAMES].trials, body, paging, app[CURSORS], "search")
+    page = pages.list_page(
+        [pages.search_item(hit) for hit in fetched.hits],
+        pages.total_of(fetched.response),
+        offset=fetched.offset,
+        limit=paging.limit,
+        next_cursor=fetched.next_cursor,
+    )
+    page["facets"] = pages.facets(fetched.response.get("aggregations", {}))
+    return json_response(page)
+
+
+@routes.get("/api/v1/trials/recent", allow_head=False)
+@docs(
+    tags=TAGS,
+    summary="Trials created or updated in a time window",
+    description="Newest change first (`changed_at` descending, then `id`). The window "
+    "`[updated_from, updated_to]` is inclusive at both ends and defaults to the rolling last 7 "
+    "days. A date without a time means the whole day in Asia/Seoul (KST, UTC+9); a date-time "
+    "without an offset is read as KST. `created` = first seen by our index in the window; "
+    "`updated` = first seen before the window and its registry content changed in it (our "
+    "`changed_at`, which moves only when the content hash changes). Each item says which.",
+    responses={
+        200: _ok(RecentPageSchema, examples.RECENT_PAGE, "A page of changed trials"),
+        400: BAD_PARAMETER,
+        503: UNAVAILABLE,
+    },
+)
+@querystring_schema(RecentQuerySchema)
+async def recent_trials(request: web.Request) -> web.Response:
+    app = request.app
+    parsed = request["querystring"]
+    paging = paging_of(request, parsed, app[CURSORS], "recent")
+    if paging.state is not None:
+        parsed = load_pairs(RecentQuerySchema(), paging.query)
+    params = recent_params(parsed, paging.began)
+    body = recent_body(params)
+    fetched = await fetch_page(app[ES], app[NAMES].trials, body, paging, app[CURSORS], "recent")
+    page = pages.list_page(
+        [pages.recent_item(hit, params.window) for hit in fetched.hits],
+        pages.total_of(fetched.response),
+        offset=fetched.offset,
+        limit=paging.limit,
+        next_cursor=fetched.next_cursor,
+    )
+    return json_response(page)
+
+
+async def find_trial(es: AsyncElasticsearch, index: str, trial_id: str) -> dict[str, Any] | None:
+    """By our id (`cris:KCT0011569`) or by the registry id alone, in any letter case."""
+    if ":" in trial_id:
+        try:
+            found = await es.get(index=index, id=trial_id)
+        except NotFoundError:
+            return None
+        return dict(found.body["_source"])
+    result = await es.search(
+        index=index, query=registry_id_query(trial_id), size=1, sort=[{"id": "asc"}]
+    )
+    hits = result.body["hits"]["hits"]
+    return dict(hits[0]["_source"]) if hits else None
+
+
+CONDITIONAL_HEADERS = [
+    {
+        "in": "header",
+        "name": "If-None-Match",
+        "type": "string",
+        "required": False,
+        "description": "An ETag from an earlier response; 304 when it still matches",
+    },
+    {
+        "in": "header",
+        "name": "If-Modified-Since",
+        "type": "string",
+        "required": False,
+        "description": "An HTTP date; 304 when the trial has not changed since",
+    },
+]
+
+
+@routes.get("/api/v1/trials/{trial_id}", allow_head=False)
+@docs(
+    tags=TAGS,
+    summary="One trial, by our id or by its registry id",
+    description="`trial_id` is our id (`cris:KCT0011569`, `ctgov:NCT05923281`) or the registry "
+    "id users know (`KCT0011569`, `NCT05923281`, `C130010`; any letter case). Removed trials "
+    "are returned with `removed_at` set. Supports conditional GET with `ETag` / "
+    "`Last-Modified`.",
+    parameters=[
+        {
+            "in": "path",
+            "name": "trial_id",
+            "type": "string",
+            "required": True,
+            "x-example": "KCT0011569",
+            "description": "Our id or the registry id",
+        },
+        *CONDITIONAL_HEADERS,
+    ],
+    responses={
+        200: {
+            **_ok(
+                TrialDetailSchema,
+                {**examples.TRIAL, "raw": {"trial_id": "KCT0011569"}},
+                "The trial, with the registry record it came from",
+            ),
+            "headers": {"ETag": {"type": "string"}, "Last-Modified": {"type": "string"}},
+        },
+        304: {"description": "Not modified since the ETag or date given"},
+        404: problem(404, "No trial with this id"),
+        503: UNAVAILABLE,
+    },
+)
+async def get_trial(request: web.Request) -> web.Response:
+    trial_id = request.match_info["trial_id"]
+    source = None
+    if len(trial_id) <= MAX_ID_LENGTH:
+        source = await find_trial(request.app[ES], request.app[NAMES].trials, trial_id)
+    if source is None:
+        raise NotFound(f"no trial has the id or registry id {trial_id!r}")
+    tag, modified = pages.etag(source), pages.last_modified(source)
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if modified is not None:
+        headers["Last-Modified"] = pages.http_date(modified)
+    if not_modified(request.headers, tag, modified):
+        return web.Response(status=304, headers=headers)
+    return json_response(pages.trial(source), headers=headers)

@@ -1,0 +1,108 @@
+"""Example payloads shown in Swagger UI, shaped like real registry records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+KO_TITLE = "지질층 눈물막 기능장애의 건성안에서 2% Rebamipide 점안제의 눈물지질층에 대한 치료효과"
+TRIAL: dict[str, Any] = {
+    "id": "cris:KCT0011569",
+    "source": "cris",
+    "registry_id": "KCT0011569",
+    "url": "https://cris.nih.go.kr/cris/search/detailSearch.do?seq=KCT0011569",
+    "synthetic": False,
+    "title": KO_TITLE,
+    "title_ko": KO_TITLE,
+    "title_en": "The therapeutic efficacy of 2% Rebamipide eye solution in tear lipid layer "
+    "dysfunction of dry eye patients",
+    "summary": "건성안 환자에서 2% 레바미피드 점안제가 눈물지질층 두께에 미치는 영향을 평가한다.",
+    "conditions": ["건성안", "Dry eye"],
+    "interventions": ["의약품: 2% Rebamipide 점안제"],
+    "institution": "부산대학교병원",
+    "sponsor": "부산대학교병원",
+    "department": "Ophthalmology",
+    "phase": "phase4",
+    "phase_raw": "해당사항없음",
+    "study_type": "interventional",
+    "study_type_raw": "중재연구",
+    "status": "completed",
+    "status_raw": "실제등록",
+    "scope": "single-center",
+    "target_size": 60,
+    "study_period": {
+        "raw": "2023-05-25 ~ 2024-01-25",
+        "start": "2023-05-25",
+        "end": "2024-01-25",
+        "months": 8,
+    },
+    "registered_at": "2026-02-02T15:00:00Z",
+    "source_updated_at": "2026-02-02T15:00:00Z",
+    "first_seen_at": "2026-02-03T18:00:04.120Z",
+    "changed_at": "2026-02-03T18:00:04.120Z",
+    "removed_at": None,
+    "content_hash": "9f2c1e0b7a4d4c3e",
+}
+
+SEARCH_ITEM = {
+    **TRIAL,
+    "score": 12.74,
+    "highlight": {
+        "title": [
+            "지질층 눈물막 기능장애의 <em>건성안</em>에서 2% Rebamipide 점안제의 "
+            "눈물지질층에 대한 치료효과"
+        ]
+    },
+}
+
+RECENT_ITEM = {**TRIAL, "change": "created"}
+
+PAGE_TAIL = {
+    "total": 1,
+    "total_relation": "eq",
+    "offset": 0,
+    "limit": 20,
+    "next_cursor": None,
+}
+
+SEARCH_PAGE = {
+    "items": [SEARCH_ITEM],
+    **PAGE_TAIL,
+    "facets": {
+        "phase": [{"value": "phase4", "count": 1}],
+        "status": [{"value": "completed", "count": 1}],
+        "source": [{"value": "cris", "count": 1}],
+        "department": [{"value": "ophthalmology", "count": 1}],
+    },
+}
+
+RECENT_PAGE = {"items": [RECENT_ITEM], **PAGE_TAIL}
+
+SYNC_RUN = {
+    "run_id": "cris-20260203T180000Z-4f1a",
+    "source": "cris",
+    "trigger": "schedule",
+    "status": "completed",
+    "full": False,
+    "started_at": "2026-02-03T18:00:00Z",
+    "heartbeat_at": "2026-02-03T18:01:12Z",
+    "finished_at": "2026-02-03T18:01:15Z",
+    "duration_ms": 75012,
+    "host": "trials-indexer-1",
+    "pid": 4121,
+    "message": "379 fetched, 2 created, 1 updated",
+    "counts": {
+        "fetched": 379,
+        "created": 2,
+        "updated": 1,
+        "unchanged": 376,
+        "stale": 0,
+        "rejected": 0,
+        "failed": 0,
+        "removed": 0,
+        "restored": 0,
+    },
+    "created_ids": ["cris:KCT0011569", "cris:KCT0011568"],
+    "updated_ids": ["cris:KCT0011567"],
+    "removed_ids": [],
+    "errors": [],
+}

@@ -1,0 +1,60 @@
+"""Marshmallow fields shared by the query schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate
+
+from service.timewindow import Instant, parse_instant
+
+MAX_RESULT_WINDOW = 10_000
+
+
+class InstantField(fields.String):
+    """An ISO-8601 date or date-time; documented as a string, loaded as an `Instant`."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> Instant:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parse_instant(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def instant(description: str, example: str) -> InstantField:
+    return InstantField(metadata={"description": description, "x-example": example})
+
+
+def offset() -> fields.Integer:
+    return fields.Integer(
+        validate=validate.Range(0, MAX_RESULT_WINDOW - 1),
+        metadata={
+            "description": "Items to skip (default 0). `offset + limit` may not exceed 10,000; "
+            "to go deeper, page with `cursor`.",
+        },
+    )
+
+
+def limit() -> fields.Integer:
+    return fields.Integer(
+        validate=validate.Range(1, 100),
+        metadata={"description": "Items per page, 1-100 (default 20).", "x-example": 20},
+    )
+
+
+def cursor() -> fields.String:
+    return fields.String(
+        validate=validate.Length(1, 8192),
+        metadata={
+            "description": "Cursor pagination. Send `*` to start a consistent walk: the response "
+            "then carries `next_cursor`; pass it back as `cursor` to get the next page (it "
+            "remembers the query, so other parameters may be omitted; if sent they must be "
+            "unchanged). All pages are read from one snapshot, so documents changing meanwhile "
+            "never cause duplicates or gaps. A cursor expires 5 minutes after its page was "
+            "served. Not combinable with `offset`.",
+        },
+    )

@@ -1,0 +1,88 @@
+"""RFC 9457 problem details, the body of every error response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+
+class InvalidParamSchema(Schema):
+    name = fields.String(metadata={"description": "The offending parameter", "example": "limit"})
+    # `in` is a keyword in Python, hence data_key.
+    in_ = fields.String(
+        data_key="in",
+        metadata={"description": "query, path, header or body", "example": "query"},
+    )
+    reason = fields.String(
+        metadata={"description": "What is wrong with it", "example": "Must be between 1 and 100."}
+    )
+
+
+class ProblemSchema(Schema):
+    type = fields.String(
+        metadata={
+            "description": "A URN naming the kind of problem; about:blank for plain HTTP errors",
+            "example": "urn:trials:problem:invalid-parameters",
+        }
+    )
+    title = fields.String(metadata={"example": "Invalid request parameters"})
+    status = fields.Integer(metadata={"example": 400})
+    detail = fields.String(
+        metadata={
+            "example": "limit: Must be greater than or equal to 1 and less than or equal to 100."
+        }
+    )
+    instance = fields.String(metadata={"example": "/api/v1/trials"})
+    errors = fields.List(
+        fields.Nested(InvalidParamSchema),
+        metadata={"description": "One entry per offending parameter (400 only)"},
+    )
+
+
+def problem(status: int, description: str, example: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A `responses` entry for @docs: the problem schema, with an example body."""
+    body = example or {
+        "type": "about:blank",
+        "title": description,
+        "status": status,
+        "detail": description,
+        "instance": "/api/v1/trials",
+    }
+    return {
+        "schema": ProblemSchema,
+        "description": f"{description} (application/problem+json)",
+        "examples": {"application/problem+json": body},
+    }
+
+
+BAD_PARAMETER = problem(
+    400,
+    "A parameter is invalid",
+    {
+        "type": "urn:trials:problem:invalid-parameters",
+        "title": "Invalid request parameters",
+        "status": 400,
+        "detail": "limit: Must be greater than or equal to 1 and less than or equal to 100.",
+        "instance": "/api/v1/trials",
+        "errors": [
+            {
+                "name": "limit",
+                "in": "query",
+                "reason": "Must be greater than or equal to 1 and less than or equal to 100.",
+            }
+        ],
+    },
+)
+UNAVAILABLE = problem(
+    503,
+    "Elasticsearch is unreachable; retry after the number of seconds in Retry-After",
+    {
+        "type": "urn:trials:problem:unavailable",
+        "title": "Service unavailable",
+        "status": 503,
+        "detail": "the search backend is unreachable; retry shortly",
+        "instance": "/api/v1/trials",
+    },
+)
+UNAVAILABLE["headers"] = {"Retry-After": {"type": "integer", "description": "Seconds to wait"}}

@@ -1,0 +1,103 @@
+"""Query, request and response schemas of the sync-run endpoints (the sync log)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from service.schemas.fields import limit, offset
+from trials.syncapi import SOURCE_NAMES, TRIGGERS
+
+STATUSES = ("running", "completed", "partial", "failed")
+
+
+class SyncRunQuerySchema(Schema):
+    source = fields.List(
+        fields.String(validate=validate.OneOf(SOURCE_NAMES)),
+        metadata={"description": "Only runs of these sources (repeatable)"},
+    )
+    status = fields.List(
+        fields.String(validate=validate.OneOf(STATUSES)),
+        metadata={"description": "Only runs in these states (repeatable)"},
+    )
+    run_id = fields.List(
+        fields.String(validate=validate.Length(1, 200)),
+        metadata={"description": "Only these runs (repeatable)"},
+    )
+    offset = offset()
+    limit = limit()
+
+
+class CountsSchema(Schema):
+    fetched = fields.Integer()
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    stale = fields.Integer()
+    rejected = fields.Integer()
+    failed = fields.Integer()
+    removed = fields.Integer()
+    restored = fields.Integer()
+
+
+class RunErrorSchema(Schema):
+    kind = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    ids = fields.List(fields.String(), allow_none=True)
+
+
+class SyncRunSchema(Schema):
+    run_id = fields.String()
+    source = fields.String(metadata={"description": "One of " + ", ".join(SOURCE_NAMES)})
+    trigger = fields.String(metadata={"description": "One of " + ", ".join(TRIGGERS)})
+    status = fields.String(metadata={"description": "One of " + ", ".join(STATUSES)})
+    full = fields.Boolean(allow_none=True)
+    started_at = fields.String(allow_none=True)
+    heartbeat_at = fields.String(allow_none=True)
+    finished_at = fields.String(allow_none=True)
+    duration_ms = fields.Integer(allow_none=True)
+    host = fields.String(allow_none=True)
+    pid = fields.Integer(allow_none=True)
+    message = fields.String(allow_none=True)
+    counts = fields.Nested(CountsSchema, allow_none=True)
+    created_ids = fields.List(fields.String(), allow_none=True)
+    updated_ids = fields.List(fields.String(), allow_none=True)
+    removed_ids = fields.List(fields.String(), allow_none=True)
+    errors = fields.List(fields.Nested(RunErrorSchema), allow_none=True)
+
+
+class SyncRunPageSchema(Schema):
+    items = fields.List(fields.Nested(SyncRunSchema))
+    total = fields.Integer()
+    total_relation = fields.String(validate=validate.OneOf(("eq", "gte")))
+    offset = fields.Integer()
+    limit = fields.Integer()
+    next_cursor = fields.String(allow_none=True, metadata={"description": "Always null here"})
+
+
+class StartSyncSchema(Schema):
+    sources = fields.List(
+        fields.String(validate=validate.OneOf(SOURCE_NAMES)),
+        validate=validate.Length(min=1, max=len(SOURCE_NAMES)),
+        required=True,
+        metadata={
+            "description": "Sources to sync, each in its own background run",
+            "example": ["cris"],
+        },
+    )
+    full = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Fetch everything, ignoring the last cursor (also detects "
+            "trials removed upstream)"
+        },
+    )
+
+
+class StartedRunSchema(Schema):
+    run_id = fields.String()
+    source = fields.String()
+    href = fields.String(metadata={"description": "Where to follow the run"})
+
+
+class StartedSchema(Schema):
+    runs = fields.List(fields.Nested(StartedRunSchema))

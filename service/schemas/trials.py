@@ -1,0 +1,198 @@
+"""Query and response schemas of the trial endpoints: search, recent changes and detail."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from service.schemas.fields import cursor, instant, limit, offset
+from service.search import CHANGES, SORTS
+from trials.syncapi import SOURCE_NAMES
+
+DATES_NOTE = (
+    " Inclusive. A date without a time means the whole day in Asia/Seoul; a date-time without "
+    "an offset is read as Asia/Seoul."
+)
+
+
+def _source_filter() -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.OneOf(SOURCE_NAMES)),
+        metadata={"description": "Only these registries (repeatable)."},
+    )
+
+
+def _keywords(description: str) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.Length(1, 100)),
+        metadata={"description": description + " (repeatable; any of the values)"},
+    )
+
+
+class TrialSearchQuerySchema(Schema):
+    q = fields.String(
+        validate=validate.Length(1, 500),
+        metadata={
+            "description": "Full-text query over Korean and English titles, summary, conditions,"
+            " interventions, institution, sponsor and department, analysed with the Korean "
+            "morphological analyser (particles dropped, compounds split, hanja read as hangul). "
+            "Plain text: operators and special characters have no meaning. Registry ids "
+            "(KCT0011569, NCT05923281) match exactly.",
+            "x-example": "당뇨병",
+        },
+    )
+    source = _source_filter()
+    phase = _keywords("Normalised phase, e.g. phase1, phase2, phase3, phase4, na")
+    status = _keywords("Normalised recruitment status, e.g. recruiting, completed")
+    study_type = _keywords("Normalised study type, e.g. interventional, observational")
+    department = _keywords("Department, case-insensitive, e.g. Pediatrics")
+    institution = fields.String(
+        validate=validate.Length(1, 200),
+        metadata={
+            "description": "Lead institution contains all these words",
+            "example": "서울아산병원",
+        },
+    )
+    registered_from = instant("Registered on or after." + DATES_NOTE, "2025-01-01")
+    registered_to = instant("Registered on or before." + DATES_NOTE, "2026-12-31")
+    updated_from = instant("Changed in our index on or after." + DATES_NOTE, "2025-01-01")
+    updated_to = instant("Changed in our index on or before." + DATES_NOTE, "2026-12-31")
+    include_removed = fields.Boolean(
+        metadata={"description": "Include trials removed from their registry (default false)"}
+    )
+    sort = fields.String(
+        validate=validate.OneOf(SORTS),
+        metadata={
+            "description": "relevance (default when q is given), changed_at (default otherwise) "
+            "or registered_at; newest first, ties broken by id."
+        },
+    )
+    offset = offset()
+    limit = limit()
+    cursor = cursor()
+
+
+class RecentQuerySchema(Schema):
+    updated_from = instant(
+        "Window start. Default: 7 days before `updated_to` (or before now)." + DATES_NOTE,
+        "2026-02-01",
+    )
+    updated_to = instant("Window end. Default: now." + DATES_NOTE, "2026-02-03")
+    change = fields.String(
+        validate=validate.OneOf(CHANGES),
+        metadata={
+            "description": "created: first seen in the window. updated: first seen before the "
+            "window and its content changed in it. any (default): either. Each trial appears "
+            "once, tagged with its `change`.",
+        },
+    )
+    source = _source_filter()
+    include_removed = fields.Boolean(
+        metadata={"description": "Include trials removed from their registry (default false)"}
+    )
+    offset = offset()
+    limit = limit()
+    cursor = cursor()
+
+
+class StudyPeriodSchema(Schema):
+    raw = fields.String(allow_none=True, metadata={"example": "2023-05-25 ~ 2024-01-25"})
+    start = fields.String(allow_none=True, metadata={"example": "2023-05-25"})
+    end = fields.String(allow_none=True, metadata={"example": "2024-01-25"})
+    months = fields.Integer(allow_none=True, metadata={"example": 8})
+
+
+def _text(description: str) -> fields.String:
+    return fields.String(allow_none=True, metadata={"description": description})
+
+
+def _stamp(description: str) -> fields.String:
+    return fields.String(
+        allow_none=True, metadata={"description": description + " (ISO-8601, UTC)"}
+    )
+
+
+class TrialSchema(Schema):
+    id = fields.String(metadata={"description": "Our id: <source>:<registry id>"})
+    source = fields.String(metadata={"description": "Registry: " + ", ".join(SOURCE_NAMES)})
+    registry_id = fields.String(metadata={"description": "The registry's own id"})
+    url = _text("The trial's page at its registry")
+    synthetic = fields.Boolean(allow_none=True, metadata={"description": "Generated demo record"})
+    title = _text("Main title (Korean when the registry has one)")
+    title_ko = _text("Korean title")
+    title_en = _text("English title")
+    summary = _text("Brief summary")
+    conditions = fields.List(fields.String(), allow_none=True)
+    interventions = fields.List(fields.String(), allow_none=True)
+    institution = _text("Lead institution")
+    sponsor = _text("Primary sponsor")
+    department = _text("Clinical department")
+    phase = _text("Normalised phase")
+    phase_raw = _text("Phase as the registry wrote it")
+    study_type = _text("Normalised study type")
+    study_type_raw = _text("Study type as the registry wrote it")
+    status = _text("Normalised recruitment status")
+    status_raw = _text("Status as the registry wrote it")
+    scope = _text("Single-centre, multi-centre …")
+    target_size = fields.Integer(allow_none=True, metadata={"description": "Target enrolment"})
+    study_period = fields.Nested(StudyPeriodSchema, allow_none=True)
+    registered_at = _stamp("Registration date at the registry")
+    source_updated_at = _stamp("Last update at the registry, when it says")
+    first_seen_at = _stamp("When our index first saw the trial")
+    changed_at = _stamp("When its content last changed in our index")
+    removed_at = _stamp("When it disappeared from its registry (null while present)")
+    content_hash = _text("Hash of the registry's meaningful content")
+
+
+class TrialDetailSchema(TrialSchema):
+    raw = fields.Dict(allow_none=True, metadata={"description": "The registry record as fetched"})
+
+
+class SearchItemSchema(TrialSchema):
+    score = fields.Float(allow_none=True, metadata={"description": "Relevance (null unless q)"})
+    highlight = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Matched fragments per field, terms wrapped in <em>"},
+    )
+
+
+class RecentItemSchema(TrialSchema):
+    change = fields.String(validate=validate.OneOf(("created", "updated")))
+
+
+class FacetBucketSchema(Schema):
+    value = fields.String()
+    count = fields.Integer()
+
+
+class FacetsSchema(Schema):
+    phase = fields.List(fields.Nested(FacetBucketSchema))
+    status = fields.List(fields.Nested(FacetBucketSchema))
+    source = fields.List(fields.Nested(FacetBucketSchema))
+    department = fields.List(fields.Nested(FacetBucketSchema))
+
+
+class PageFields(Schema):
+    total = fields.Integer(metadata={"description": "Matching trials (see total_relation)"})
+    total_relation = fields.String(
+        validate=validate.OneOf(("eq", "gte")),
+        metadata={"description": "eq: exact; gte: at least that many (counted up to 10,000)"},
+    )
+    offset = fields.Integer(metadata={"description": "Items before this page"})
+    limit = fields.Integer()
+    next_cursor = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Pass as `cursor` for the next page; null on the last page "
+            "and when paging by offset"
+        },
+    )
+
+
+class SearchPageSchema(PageFields):
+    items = fields.List(fields.Nested(SearchItemSchema))
+    facets = fields.Nested(FacetsSchema)
+
+
+class RecentPageSchema(PageFields):
+    items = fields.List(fields.Nested(RecentItemSchema))

@@ -1,0 +1,184 @@
+"""Pure query building: validated parameters in, an Elasticsearch request body out. No I/O.
+
+User text only ever reaches `multi_match` and `match_phrase` (analysed as plain text), never
+`query_string`, regexp, wildcard or scripts, so no input can change the query's structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from service.timewindow import Window
+
+# Titles weigh most; the registry id matches exactly (its keyword field is lower-cased).
+TEXT_FIELDS = (
+    "registry_id^8",
+    "title^3",
+    "title.en^3",
+    "title_ko^3",
+    "title_en^3",
+    "title_en.ko^3",
+    "conditions^2",
+    "conditions.en^2",
+    "interventions^2",
+    "interventions.en^2",
+    "summary",
+    "summary.en",
+    "institution",
+    "sponsor",
+    "department.text",
+)
+PHRASE_FIELDS = ("title^6", "title.en^6", "title_ko^6", "title_en^6", "summary^2", "summary.en^2")
+HIGHLIGHT_FIELDS = ("title", "title_ko", "title_en", "summary", "conditions", "interventions")
+FACETS = {"phase": "phase", "status": "status", "source": "source", "department": "department"}
+FACET_SIZE = 20
+SORTS = ("relevance", "changed_at", "registered_at")
+CHANGES = ("created", "updated", "any")
+# Heavy raw registry records stay out of list responses; the detail endpoint returns them.
+LIST_SOURCE_EXCLUDES = ("raw",)
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str | None = None
+    sources: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    study_types: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    institution: str | None = None
+    registered: Window = field(default_factory=Window)
+    updated: Window = field(default_factory=Window)
+    include_removed: bool = False
+    sort: str | None = None
+
+    @property
+    def effective_sort(self) -> str:
+        return self.sort or ("relevance" if self.q else "changed_at")
+
+
+@dataclass(frozen=True)
+class RecentParams:
+    window: Window
+    change: str = "any"
+    sources: tuple[str, ...] = ()
+    include_removed: bool = False
+
+
+def _terms(name: str, values: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{"terms": {name: list(values)}}] if values else []
+
+
+def _range(name: str, window: Window) -> list[dict[str, Any]]:
+    clause = window.range_clause()
+    return [{"range": {name: clause}}] if clause else []
+
+
+def _not_removed(include_removed: bool) -> list[dict[str, Any]]:
+    return [] if include_removed else [{"exists": {"field": "removed_at"}}]
+
+
+def sort_clause(sort: str) -> list[dict[str, Any]]:
+    """Newest first with `id` as the unique tie-breaker, so pages never overlap."""
+    by_id = {"id": "asc"}
+    if sort == "relevance":
+        return [{"_score": "desc"}, {"changed_at": {"order": "desc", "missing": "_last"}}, by_id]
+    return [{sort: {"order": "desc", "missing": "_last"}}, by_id]
+
+
+def text_query(q: str) -> dict[str, Any]:
+    """Any field may match; exact phrases, above all in titles, add to the score."""
+    return {
+        "bool": {
+            "must": [
+                {
+                    "multi_match": {
+                        "query": q,
+                        "fields": list(TEXT_FIELDS),
+                        "type": "best_fields",
+                        "operator": "or",
+                        "minimum_should_match": "2<75%",
+                        "tie_breaker": 0.3,
+                    }
+                }
+            ],
+            "should": [
+                {"multi_match": {"query": q, "fields": list(PHRASE_FIELDS), "type": "phrase"}}
+            ],
+        }
+    }
+
+
+def search_filters(params: SearchParams) -> list[dict[str, Any]]:
+    filters = [
+        *_terms("source", params.sources),
+        *_terms("phase", params.phases),
+        *_terms("status", params.statuses),
+        *_terms("study_type", params.study_types),
+        *_terms("department", params.departments),
+        *_range("registered_at", params.registered),
+        *_range("changed_at", params.updated),
+    ]
+    if params.institution:
+        filters.append({"match": {"institution": {"query": params.institution, "operator": "and"}}})
+    return filters
+
+
+def search_body(params: SearchParams) -> dict[str, Any]:
+    query: dict[str, Any] = {
+        "bool": {
+            "filter": search_filters(params),
+            "must_not": _not_removed(params.include_removed),
+        }
+    }
+    if params.q:
+        query["bool"]["must"] = [text_query(params.q)]
+    body: dict[str, Any] = {
+        "query": query,
+        "sort": sort_clause(params.effective_sort),
+        "aggs": {name: {"terms": {"field": f, "size": FACET_SIZE}} for name, f in FACETS.items()},
+        "source": {"excludes": list(LIST_SOURCE_EXCLUDES)},
+    }
+    if params.q:
+        body["highlight"] = {
+            "fields": {name: {} for name in HIGHLIGHT_FIELDS},
+            "pre_tags": ["<em>"],
+            "post_tags": ["</em>"],
+            "encoder": "html",
+            "number_of_fragments": 3,
+            "fragment_size": 150,
+        }
+    return body
+
+
+def change_clause(change: str, window: Window) -> dict[str, Any]:
+    """created: first seen in the window. updated: first seen before the window and changed in
+    it. The two never overlap and together make `any` (a trial first seen in the window and
+    changed again later in it counts once, as created)."""
+    created = {"range": {"first_seen_at": window.range_clause()}}
+    changed = {"range": {"changed_at": window.range_clause()}}
+    if change == "created":
+        return created
+    if change == "updated":
+        before = {"range": {"first_seen_at": {"lt": _iso(window.start)}}} if window.start else None
+        return {"bool": {"filter": [changed, *([before] if before else [])]}}
+    return {"bool": {"should": [created, changed], "minimum_should_match": 1}}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def recent_body(params: RecentParams) -> dict[str, Any]:
+    filters = [change_clause(params.change, params.window), *_terms("source", params.sources)]
+    return {
+        "query": {"bool": {"filter": filters, "must_not": _not_removed(params.include_removed)}},
+        "sort": sort_clause("changed_at"),
+        "source": {"excludes": list(LIST_SOURCE_EXCLUDES)},
+    }
+
+
+def registry_id_query(registry_id: str) -> dict[str, Any]:
+    return {"term": {"registry_id": registry_id}}

@@ -1,0 +1,266 @@
+"""Trial and sync-log documents for the service tests, following mappings/trials.json and
+mappings/sync_log.json, shaped like the real records in ../shared/data/real/ (iCReaT, CRIS,
+ClinicalTrials.gov). Times are relative to the moment the corpus is built, so the default
+"last 7 days" window of /trials/recent has something to find."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+URLS = {
+    "icreat": "https://icreat.nih.go.kr/icreat/",
+    "cris": "https://cris.nih.go.kr/cris/search/detailSearch.do?seq=",
+    "ctgov": "https://clinicaltrials.gov/study/",
+    "demo": "https://example.invalid/demo/",
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    source: str
+    registry_id: str
+    title: str
+    first_seen_days: float
+    changed_days: float
+    title_en: str | None = None
+    summary: str | None = None
+    conditions: tuple[str, ...] = ()
+    institution: str = "서울대학교병원"
+    department: str = "Internal Medicine"
+    phase: str = "na"
+    status: str = "completed"
+    study_type: str = "interventional"
+    removed_days: float | None = None
+
+
+SPECS = (
+    Spec(
+        "icreat",
+        "C130010",
+        "조직구증식증 임상연구 네트워크 구축 및 운영(HLH)",
+        30,
+        30,
+        institution="서울아산병원",
+        department="Pediatrics",
+        study_type="observational",
+    ),
+    Spec(
+        "icreat",
+        "C130011",
+        "대한민국 쇼그렌 증후군 코호트 구축",
+        2,
+        2,
+        institution="가톨릭대 서울성모병원",
+        department="Rheumatology",
+        study_type="observational",
+    ),
+    Spec(
+        "icreat",
+        "C100002",
+        "Lymphoma Study for Auto-PBSCT",
+        40,
+        1,
+        institution="가톨릭대 서울성모병원",
+        department="Hematology",
+        study_type="observational",
+    ),
+    Spec(
+        "cris",
+        "KCT0011569",
+        "지질층 눈물막 기능장애의 건성안에서 2% Rebamipide 점안제의 눈물지질층에 대한 치료효과",
+        3,
+        3,
+        title_en="The therapeutic efficacy of 2% Rebamipide eye solution in tear lipid "
+        "layer dysfunction of dry eye patients",
+        conditions=("건성안",),
+        institution="부산대학교병원",
+        department="Ophthalmology",
+        phase="phase4",
+    ),
+    Spec(
+        "cris",
+        "KCT0011568",
+        "Bacillus coagulans IDCC 1201의 섭취가 수면건강 개선에 미치는 영향 및 안전성 비교 "
+        "평가연구를 위한 무작위배정, 이중 눈가림, 대조군 비교 인체적용시험",
+        60,
+        60,
+        title_en="Clinical trial for Comparative Study on the Effect of Bacillus coagulans "
+        "IDCC 1201 on Improvement of Sleep Health",
+        institution="일동바이오사이언스(주)",
+        department="Family Medicine",
+        status="recruiting",
+    ),
+    Spec(
+        "ctgov",
+        "NCT05923281",
+        "A Study of Once-weekly Semaglutide in Korean Adults With Type 2 Diabetes",
+        20,
+        5,
+        title_en="A Study of Once-weekly Semaglutide in Korean Adults With Type 2 Diabetes",
+        summary="This study compares glycaemic control with semaglutide and placebo.",
+        conditions=("Type 2 Diabetes",),
+        institution="Seoul National University Hospital",
+        department="Endocrinology",
+        phase="phase3",
+        status="recruiting",
+    ),
+    Spec(
+        "cris",
+        "KCT0009001",
+        "제2형 당뇨병의 새로운 치료제 효과",
+        90,
+        90,
+        summary="제2형 당뇨병 환자를 대상으로 새로운 경구 치료제의 혈당 강하 효과를 평가한다.",
+        conditions=("제2형 당뇨병",),
+        department="Endocrinology",
+        phase="phase2",
+    ),
+    Spec(
+        "cris",
+        "KCT0009002",
+        "대규모 임상시험을 통한 고혈압 약물 비교",
+        90,
+        90,
+        conditions=("고혈압",),
+        department="Cardiology",
+        phase="phase3",
+    ),
+    Spec(
+        "icreat",
+        "C200001",
+        "臨床試驗 자료의 장기 추적 관찰 연구",
+        90,
+        90,
+        department="Preventive Medicine",
+        study_type="observational",
+    ),
+    Spec(
+        "cris",
+        "KCT0009003",
+        "고혈압 환자의 생활습관 개선 프로그램",
+        90,
+        90,
+        summary="고혈압 환자 가운데 당뇨병을 함께 앓는 사람도 참여할 수 있다.",
+        conditions=("고혈압",),
+        department="Cardiology",
+    ),
+    Spec(
+        "cris",
+        "KCT0000001",
+        "중단된 당뇨병 예방 연구",
+        120,
+        1,
+        removed_days=1,
+        department="Endocrinology",
+    ),
+)
+
+DEMO_COUNT = 60
+DEMO_TOPICS = (
+    "소아 천식 흡입기",
+    "위암 수술 후 회복",
+    "우울증 인지행동치료",
+    "골다공증 신약",
+    "만성 신장병 식이",
+)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def trial_doc(spec: Spec, now: datetime) -> dict[str, Any]:
+    first_seen = now - timedelta(days=spec.first_seen_days)
+    changed = now - timedelta(days=spec.changed_days)
+    doc_id = f"{spec.source}:{spec.registry_id}"
+    korean = any("\uac00" <= ch <= "\ud7a3" or "\u4e00" <= ch <= "\u9fff" for ch in spec.title)
+    return {
+        "id": doc_id,
+        "source": spec.source,
+        "registry_id": spec.registry_id,
+        "url": URLS[spec.source] + spec.registry_id,
+        "synthetic": spec.source == "demo",
+        "title": spec.title,
+        "title_ko": spec.title if korean else None,
+        "title_en": spec.title_en or (None if korean else spec.title),
+        "summary": spec.summary,
+        "conditions": list(spec.conditions),
+        "interventions": [],
+        "institution": spec.institution,
+        "sponsor": spec.institution,
+        "department": spec.department,
+        "phase": spec.phase,
+        "phase_raw": spec.phase,
+        "study_type": spec.study_type,
+        "study_type_raw": spec.study_type,
+        "status": spec.status,
+        "status_raw": spec.status,
+        "scope": "single-center",
+        "target_size": 120,
+        "study_period": {"raw": "3년", "start": None, "end": None, "months": 36},
+        "registered_at": _iso(first_seen - timedelta(days=10)),
+        "source_updated_at": _iso(changed),
+        "first_seen_at": _iso(first_seen),
+        "changed_at": _iso(changed),
+        "removed_at": None
+        if spec.removed_days is None
+        else _iso(now - timedelta(days=spec.removed_days)),
+        "content_hash": hashlib.sha256(spec.title.encode()).hexdigest()[:16],
+        "last_run_id": f"{spec.source}-fixture",
+        "raw": {"과제번호": spec.registry_id, "과제명": spec.title},
+    }
+
+
+def demo_specs() -> list[Spec]:
+    return [
+        Spec(
+            "demo",
+            f"DEMO{n:04d}",
+            f"{DEMO_TOPICS[n % len(DEMO_TOPICS)]} 데모 임상시험 {n}",
+            100 + n,
+            100 + n / 2,
+            department="Demo",
+            phase=f"phase{1 + n % 3}",
+        )
+        for n in range(DEMO_COUNT)
+    ]
+
+
+def trial_docs(now: datetime) -> list[dict[str, Any]]:
+    return [trial_doc(spec, now) for spec in (*SPECS, *demo_specs())]
+
+
+def sync_run_doc(run_id: str, source: str, status: str, started: datetime) -> dict[str, Any]:
+    finished = None if status == "running" else started + timedelta(minutes=2)
+    return {
+        "run_id": run_id,
+        "source": source,
+        "trigger": "schedule",
+        "status": status,
+        "full": False,
+        "started_at": _iso(started),
+        "heartbeat_at": _iso(started + timedelta(minutes=1)),
+        "finished_at": None if finished is None else _iso(finished),
+        "duration_ms": None if finished is None else 120_000,
+        "host": "test-host",
+        "pid": 4242,
+        "message": f"{source} {status}",
+        "counts": {
+            "fetched": 379,
+            "created": 2,
+            "updated": 1,
+            "unchanged": 376,
+            "stale": 0,
+            "rejected": 0,
+            "failed": 0,
+            "removed": 0,
+            "restored": 0,
+        },
+        "created_ids": ["cris:KCT0011569"],
+        "updated_ids": [],
+        "removed_ids": [],
+        "errors": [],
+    }
