@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help run test deps lint typecheck node plugin pytest es-start es-stop bench clean
+.PHONY: help run test deps compose-cli lint typecheck node plugin pytest es-start es-stop bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -15,7 +15,7 @@ run: deps ## Set up, start the local node, index (demo data without a key) and s
 	$(BIN)/trials index
 	$(BIN)/trials serve
 
-test: deps lint typecheck node pytest ## Set up everything and run every check and test
+test: deps compose-cli lint typecheck node pytest ## Set up everything and run every check and test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 deps: $(STAMP) ## Create .venv and install the package with its test tools
+
+compose-cli: ## The docker compose CLI, for validating docker-compose.yml (no engine needed)
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
 
 lint: deps ## ruff lint and format check
 	$(BIN)/ruff check .
