@@ -123,4 +123,10 @@ class Trial:
             removed_at=removed_at,
             last_run_id=run_id,
         )
-        return {k: v for k, v in body.items() if v is not None and v != []}
+        body["study_period"] = _present(body["study_period"])
+        return _present(body)
+
+
+def _present(body: dict[str, Any]) -> dict[str, Any]:
+    """Without null, empty-list and empty-object values (absent fields stay absent)."""
+    return {k: v for k, v in body.items() if v is not None and v != [] and v != {}}

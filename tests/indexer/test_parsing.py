@@ -1,0 +1,140 @@
+"""Pure rules: dates, durations, vocabularies, content hashes and the portals' error bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.errors import RecordRejected
+from indexer.http import encode_service_key, query_string
+from indexer.portal import read_json_error, read_xml_error
+from indexer.sources import parsing, vocab
+from indexer.sources.ctgov import CtgovSource
+from indexer.sources.demo import DemoSource, demo_record
+from indexer.sources.icreat import normalize as icreat_normalize
+from tests.indexer.registry import records
+from trials.model import content_hash, day_start
+
+
+def test_korean_dates_are_seoul_midnight_in_utc() -> None:
+    day = parsing.calendar_date("2026/02/03", "date")
+    assert day is not None
+    assert day_start(day) == "2026-02-02T15:00:00.000Z"
+
+
+@pytest.mark.parametrize("raw", ["2023-13-01", "03.02.2026", "yesterday"])
+def test_unparseable_dates_are_rejected_with_the_field(raw: str) -> None:
+    with pytest.raises(RecordRejected, match="when"):
+        parsing.calendar_date(raw, "when")
+
+
+@pytest.mark.parametrize(
+    ("raw", "months"),
+    [("3년", 36), ("36개월", 36), ("120개월", 120), ("년", None), ("30", None), ("", None)],
+)
+def test_study_period_months(raw: str, months: int | None) -> None:
+    assert parsing.months_of(raw) == months
+
+
+@pytest.mark.parametrize(
+    ("raw", "phase"),
+    [
+        ("Phase 3", "phase_3"),
+        ("PHASE1, PHASE2", "phase_1_2"),
+        ("EARLY_PHASE1", "early_phase_1"),
+        ("NA", "not_applicable"),
+        ("코호트", "not_applicable"),
+        ("해당사항없음", "not_applicable"),
+        ("Other", "other"),
+        ("", None),
+    ],
+)
+def test_phases_share_one_vocabulary(raw: str, phase: str | None) -> None:
+    assert vocab.phase(raw) == phase
+
+
+def test_target_size_accepts_numbers_and_numeric_text_only() -> None:
+    assert parsing.integer("120", "n") == 120
+    assert parsing.integer(80, "n") == 80
+    assert parsing.integer("", "n") is None
+    with pytest.raises(RecordRejected, match="whole number"):
+        parsing.integer("many", "n")
+
+
+def test_ctgov_hash_ignores_the_derived_section_churn() -> None:
+    """Two real snapshots of NCT02552212: only versionHolder and browse-list order differ."""
+    source = CtgovSource(client=None, url="http://x", query="")  # type: ignore[arg-type]
+    older = records.ctgov_file("aact_fixture_NCT02552212_versionHolder_2023-12-12.json")
+    newer = records.ctgov_file("aact_fixture_NCT02552212_versionHolder_2024-01-03.json")
+    assert older["derivedSection"] != newer["derivedSection"]
+    digest = content_hash(source.hashed_content(older))
+    assert content_hash(source.hashed_content(newer)) == digest
+
+
+def test_ctgov_hash_sees_a_real_change_without_a_new_date() -> None:
+    """NCT05923281 on 06-28 and 06-29: the posting types flip ESTIMATED → ACTUAL."""
+    source = CtgovSource(client=None, url="http://x", query="")  # type: ignore[arg-type]
+
+    def study(name: str) -> dict[str, object]:
+        found = [
+            s
+            for s in records.ctgov_file(name)
+            if s["protocolSection"]["identificationModule"]["nctId"] == "NCT05923281"
+        ]
+        return found[0]  # type: ignore[no-any-return]
+
+    day1 = study("dgg32_ctg-studies_2023-06-28_10.json")
+    day2 = study("dgg32_ctg-studies5_2023-06-29_50.json")
+    assert content_hash(source.hashed_content(day1)) != content_hash(source.hashed_content(day2))
+
+
+def test_normalised_ctgov_study() -> None:
+    source = CtgovSource(client=None, url="http://x", query="")  # type: ignore[arg-type]
+    day1 = records.ctgov_file("dgg32_ctg-studies_2023-06-28_10.json")
+    trial = next(source.normalize(s) for s in day1 if "NCT05923281" in str(s)[:400])
+    assert trial.id == "ctgov:NCT05923281"
+    assert (trial.phase, trial.status, trial.study_type) == (
+        "phase_3",
+        "recruiting",
+        "interventional",
+    )
+    assert trial.target_size == 60
+    assert trial.study_period.start == "2023-05-01"
+    assert trial.source_updated_at == "2023-06-28T00:00:00.000Z"
+
+
+def test_normalised_icreat_task() -> None:
+    raw = records.icreat_records()[0]
+    trial = icreat_normalize("icreat", raw)
+    assert trial.id == f"icreat:{raw['과제번호']}"
+    assert trial.title_ko == raw["과제명"]
+    assert trial.study_type == "observational"
+    assert trial.document(first_seen_at="a", changed_at="b", run_id="r")["raw"] == raw
+
+
+def test_demo_records_are_deterministic_synthetic_and_bilingual() -> None:
+    assert demo_record(7) == demo_record(7)
+    source = DemoSource(count=4)
+    trials = [source.normalize(demo_record(i)) for i in range(1, 5)]
+    assert all(t.synthetic and t.registry_id.startswith("DEMO-") for t in trials)
+    assert {bool(t.title_ko) for t in trials} == {True, False}
+
+
+def test_service_key_is_encoded_exactly_once() -> None:
+    assert encode_service_key("ab+c/d==") == "ab%2Bc%2Fd%3D%3D"
+    assert encode_service_key("ab%2Bc%2Fd%3D%3D") == "ab%2Bc%2Fd%3D%3D"
+    assert query_string([("page", 1)], "ab+c") == "page=1&serviceKey=ab%2Bc"
+
+
+def test_portal_error_bodies_name_their_cause() -> None:
+    xml = (
+        b"<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
+        b"<returnAuthMsg>SERVICE_KEY_IS_NOT_REGISTERED_ERROR</returnAuthMsg>"
+        b"<returnReasonCode>30</returnReasonCode></cmmMsgHeader></OpenAPI_ServiceResponse>"
+    )
+    verdict = read_xml_error(xml)
+    assert verdict is not None and verdict.kind == "bad_key"
+    quota = read_json_error({"code": -10, "msg": "트래픽 허용 횟수를 초과하였습니다."})
+    assert quota is not None and quota.kind == "quota"
+    assert read_json_error({"resultCode": "00", "items": []}) is None
+    cris = read_json_error({"resultCode": "22", "resultMsg": "LIMITED"})
+    assert cris is not None and cris.kind == "quota"
