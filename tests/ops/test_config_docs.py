@@ -14,6 +14,11 @@ from trials.settings import SECRET_FIELDS, Settings
 from .conftest import REPO
 
 ENV_LINE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=(.*)$")
+REGENERATE = (
+    "regenerate the TRIALS_* part, keeping the compose section: "
+    "{ trials config --format env; echo; sed -n '/^# --- docker compose only/,$p' .env.example; }"
+    " > .env.new && mv .env.new .env.example"
+)
 COMPOSE_VAR = re.compile(r"\$\{([A-Z][A-Z0-9_]*):-([^}]*)\}")
 
 
@@ -54,7 +59,7 @@ def test_defaults_in_the_docs_parse_back_to_the_defaults() -> None:
 
 def test_env_example_is_the_generated_text_plus_the_compose_section() -> None:
     text = (REPO / ".env.example").read_text(encoding="utf-8")
-    assert text.startswith(env_example()), "regenerate: see the first lines of .env.example"
+    assert text.startswith(env_example()), REGENERATE
 
 
 def test_env_example_lists_every_setting_with_its_default_and_no_secret() -> None:
