@@ -92,7 +92,18 @@ def _text_value(value: Any) -> str:
 
 
 class _TrialsHandler(logging.StreamHandler[TextIO]):
-    """Marks the handler we own, so configuring twice replaces it instead of doubling lines."""
+    """The handler we own (configuring twice replaces it instead of doubling lines). Without an
+    explicit stream it writes to whatever `sys.stderr` is at the time, so redirection and test
+    capture that swap stderr later still get every line."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        super().__init__(stream)
+        self._follow_stderr = stream is None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._follow_stderr:
+            self.stream = sys.stderr
+        super().emit(record)
 
 
 def secret_values(settings: Settings) -> list[str]:
@@ -111,7 +122,7 @@ def configure_logging(
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _TrialsHandler)]:
         root.removeHandler(old)
-    handler = _TrialsHandler(stream or sys.stderr)
+    handler = _TrialsHandler(stream)
     handler.setFormatter(JsonFormatter(secrets) if fmt == "json" else TextFormatter(secrets))
     root.addHandler(handler)
     root.setLevel(level.upper())

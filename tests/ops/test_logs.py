@@ -104,3 +104,13 @@ def test_cli_configures_json_logging_from_settings(
         "ctgov",
         "warning",
     )
+
+
+def test_default_stream_follows_stderr_when_it_is_swapped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure_logging("info", "text")
+    later = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", later)
+    logging.getLogger("trials.test").info("after the swap")
+    assert "after the swap" in later.getvalue()
