@@ -217,3 +217,14 @@ def test_dockerignore_lets_in_only_what_the_image_copies() -> None:
         if line.startswith("COPY")
     }
     assert copied == allowed
+
+
+def test_every_command_compose_runs_is_a_trials_command(stack: dict[str, Any]) -> None:
+    from trials.cli import build_parser
+
+    parser = build_parser()
+    commands = [stack[name]["command"] for name in ("api", "scheduler")]
+    commands += [part.split()[1:] for part in stack["es-init"]["command"][0].split("&&")]
+    assert commands[2:] == [["es", "init"], ["kibana", "import"]]
+    for argv in commands:
+        assert callable(parser.parse_args(argv).handler), argv
