@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from trials.cli import build_parser
 from trials.localnode.versions import ES_VERSION
 from trials.settings import Settings
 
@@ -220,8 +221,6 @@ def test_dockerignore_lets_in_only_what_the_image_copies() -> None:
 
 
 def test_every_command_compose_runs_is_a_trials_command(stack: dict[str, Any]) -> None:
-    from trials.cli import build_parser
-
     parser = build_parser()
     commands = [stack[name]["command"] for name in ("api", "scheduler")]
     commands += [part.split()[1:] for part in stack["es-init"]["command"][0].split("&&")]
