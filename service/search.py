@@ -99,7 +99,7 @@ def text_query(q: str) -> dict[str, Any]:
                         "fields": list(TEXT_FIELDS),
                         "type": "best_fields",
                         "operator": "or",
-                        "minimum_should_match": "2<75%",
+                        "minimum_should_match": "3<75%",
                         "tie_breaker": 0.3,
                     }
                 }

@@ -219,7 +219,7 @@ def demo_specs() -> list[Spec]:
         Spec(
             "demo",
             f"DEMO{n:04d}",
-            f"{DEMO_TOPICS[n % len(DEMO_TOPICS)]} 데모 임상시험 {n}",
+            f"{DEMO_TOPICS[n % len(DEMO_TOPICS)]} 데모 연구 {n}",
             100 + n,
             100 + n / 2,
             department="Demo",

@@ -1,0 +1,169 @@
+"""GET /api/v1/trials: Korean full-text search, ranking, filters, facets, highlights."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+Client = TestClient[Any, Any]
+SEOUL = ZoneInfo("Asia/Seoul")
+LIVE_TOTAL = 70  # corpus: 10 named trials + 60 demo, one more removed
+
+
+async def ids(client: Client, query: str) -> list[str]:
+    response = await client.get(f"/api/v1/trials?{query}")
+    assert response.status == 200, await response.text()
+    return [item["id"] for item in (await response.json())["items"]]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("당뇨병", {"cris:KCT0009001", "cris:KCT0009003"}),  # 당뇨병의, 당뇨병을
+        ("당뇨병의 치료제를", {"cris:KCT0009001"}),  # particles in the query are dropped
+        ("임상시험", {"cris:KCT0009002"}),  # 임상시험을: compound plus particle
+        ("임상", {"cris:KCT0009002", "icreat:C130010"}),  # a part of 임상시험, 임상연구
+        ("臨床試驗", {"icreat:C200001"}),  # hanja query, hanja title
+        # hanja read as hangul: 試驗 is 시험, found in 臨床試驗, 임상시험을 and 인체적용시험
+        ("試驗", {"icreat:C200001", "cris:KCT0009002", "cris:KCT0011568"}),
+        ("쇼그렌 증후군", {"icreat:C130011"}),
+        ("diabetes", {"ctgov:NCT05923281"}),
+        ("Rebamipide", {"cris:KCT0011569"}),  # Latin token inside Korean text
+        ("dry eye", {"cris:KCT0011569"}),  # English title
+        ("kct0011569", {"cris:KCT0011569"}),  # registry id, any case
+        ("건성안", {"cris:KCT0011569"}),  # condition
+        ("서울아산병원", {"icreat:C130010"}),  # institution: 서울 + 아산 + 병원, all needed
+    ],
+)
+async def test_korean_and_english_queries(client: Client, q: str, expected: set[str]) -> None:
+    assert set(await ids(client, f"q={q}")) == expected
+
+
+async def test_title_match_ranks_above_body_match(client: Client) -> None:
+    assert await ids(client, "q=당뇨병") == ["cris:KCT0009001", "cris:KCT0009003"]
+
+
+async def test_exact_phrase_ranks_first(client: Client) -> None:
+    found = await ids(client, "q=고혈압 약물 비교")
+    assert found[0] == "cris:KCT0009002"
+
+
+@pytest.mark.parametrize(
+    "q", ["title:당뇨병 OR *", '"unbalanced', "\\", "a AND (b", "/.*/", "당뇨병~2^10", "🙂"]
+)
+async def test_query_syntax_is_plain_text(client: Client, q: str) -> None:
+    response = await client.get("/api/v1/trials", params={"q": q})
+    assert response.status == 200
+    assert (await response.json())["total"] < LIVE_TOTAL  # `*` did not become match-all
+
+
+async def test_highlights_mark_matched_terms(client: Client) -> None:
+    body = await (await client.get("/api/v1/trials?q=당뇨병")).json()
+    first = body["items"][0]
+    assert any("<em>당뇨병</em>" in f for f in first["highlight"]["title"])
+    assert first["score"] > body["items"][1]["score"]
+
+
+async def test_removed_trials_only_on_request(client: Client) -> None:
+    assert "cris:KCT0000001" not in await ids(client, "q=당뇨병")
+    assert "cris:KCT0000001" in await ids(client, "q=당뇨병&include_removed=true")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("source=ctgov", {"ctgov:NCT05923281"}),
+        ("source=cris&phase=phase3", {"cris:KCT0009002"}),
+        ("source=icreat&study_type=observational&department=PEDIATRICS", {"icreat:C130010"}),
+        ("institution=서울아산병원", {"icreat:C130010"}),
+        ("institution=서울성모병원&source=icreat", {"icreat:C130011", "icreat:C100002"}),
+        ("status=recruiting", {"ctgov:NCT05923281", "cris:KCT0011568"}),
+        ("q=당뇨병&department=Endocrinology", {"cris:KCT0009001"}),
+    ],
+)
+async def test_filters(client: Client, query: str, expected: set[str]) -> None:
+    assert set(await ids(client, query)) == expected
+
+
+async def test_date_filters_are_inclusive(client: Client, loaded: dict[str, Any]) -> None:
+    for field, prefix in (("changed_at", "updated"), ("registered_at", "registered")):
+        moment = loaded["icreat:C130011"][field]
+        query = f"{prefix}_from={moment}&{prefix}_to={moment}&limit=100"
+        assert await ids(client, query) == ["icreat:C130011"]
+
+
+async def test_a_bare_date_is_the_whole_seoul_day(client: Client, loaded: dict[str, Any]) -> None:
+    seoul_day = datetime.fromisoformat(loaded["icreat:C130011"]["changed_at"]).astimezone(SEOUL)
+    day = seoul_day.date().isoformat()
+    found = set(await ids(client, f"updated_from={day}&updated_to={day}&limit=100"))
+    expected = {
+        trial_id
+        for trial_id, doc in loaded.items()
+        if doc["removed_at"] is None
+        and datetime.fromisoformat(doc["changed_at"]).astimezone(SEOUL).date().isoformat() == day
+    }
+    assert "icreat:C130011" in found
+    assert found == expected
+
+
+async def test_facets_count_the_whole_result(client: Client) -> None:
+    body = await (await client.get("/api/v1/trials?limit=1")).json()
+    assert body["total"] == LIVE_TOTAL
+    assert body["total_relation"] == "eq"
+    sources = {b["value"]: b["count"] for b in body["facets"]["source"]}
+    assert sources == {"demo": 60, "cris": 5, "icreat": 4, "ctgov": 1}
+    departments = {b["value"] for b in body["facets"]["department"]}
+    assert "pediatrics" in departments
+    assert {b["value"] for b in body["facets"]["phase"]} >= {"phase1", "phase2", "phase3", "na"}
+    assert len(body["facets"]["status"]) == 2
+
+
+async def test_sorts(client: Client, loaded: dict[str, dict[str, Any]]) -> None:
+    for sort, key in (("changed_at", "changed_at"), ("registered_at", "registered_at")):
+        body = await (await client.get(f"/api/v1/trials?sort={sort}&limit=100")).json()
+        keys = [(item[key], item["id"]) for item in body["items"]]
+        assert keys == sorted(keys, key=lambda k: (-_ts(k[0]), k[1]))
+
+
+def _ts(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
+
+
+async def test_offset_and_limit(client: Client) -> None:
+    everything = await ids(client, "limit=100")
+    assert len(everything) == LIVE_TOTAL
+    assert await ids(client, "offset=10&limit=5") == everything[10:15]
+    assert await ids(client, "offset=9980&limit=20") == []  # the last allowed window
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("offset=9981&limit=20", "offset"),
+        ("offset=10000", "offset"),
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("offset=-1", "offset"),
+        ("sort=title", "sort"),
+        ("source=pubmed", "source"),
+        ("registered_from=2026-13-01", "registered_from"),
+        ("updated_from=2026-02-03&updated_to=2026-02-01", "updated_from"),
+        ("q=" + "가" * 501, "q"),
+        ("include_removed=maybe", "include_removed"),
+        ("colour=blue", "colour"),
+    ],
+)
+async def test_bad_parameters_are_named(client: Client, query: str, name: str) -> None:
+    response = await client.get(f"/api/v1/trials?{query}")
+    assert response.status == 400
+    assert response.content_type == "application/problem+json"
+    body = await response.json()
+    assert body["status"] == 400
+    assert name in [e["name"] for e in body["errors"]]
+    assert name in body["detail"]
+    if query.startswith("offset=9981"):
+        assert "cursor" in body["detail"]
