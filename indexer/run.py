@@ -286,5 +286,6 @@ async def run_sources(
     progress: Progress | None = None,
 ) -> list[RunResult | BaseException]:
     """Run several sources at once; one failing (or locked) source never stops the others."""
+    await ensure_indices(es, settings)  # once, before the runs race to create the same indices
     runs = [run_source(es, settings, name, options, progress=progress) for name in source_names]
     return list(await asyncio.gather(*runs, return_exceptions=True))

@@ -132,9 +132,12 @@ def test_portal_error_bodies_name_their_cause() -> None:
         b"<returnReasonCode>30</returnReasonCode></cmmMsgHeader></OpenAPI_ServiceResponse>"
     )
     verdict = read_xml_error(xml)
-    assert verdict is not None and verdict.kind == "bad_key"
+    assert verdict is not None
+    assert verdict.kind == "bad_key"
     quota = read_json_error({"code": -10, "msg": "트래픽 허용 횟수를 초과하였습니다."})
-    assert quota is not None and quota.kind == "quota"
+    assert quota is not None
+    assert quota.kind == "quota"
     assert read_json_error({"resultCode": "00", "items": []}) is None
     cris = read_json_error({"resultCode": "22", "resultMsg": "LIMITED"})
-    assert cris is not None and cris.kind == "quota"
+    assert cris is not None
+    assert cris.kind == "quota"

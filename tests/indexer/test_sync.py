@@ -31,10 +31,12 @@ async def test_first_run_creates_all_and_an_identical_rerun_writes_nothing(
     assert first.counts.fetched == first.counts.created == EXPECTED[source]
     assert await env.count(source) == EXPECTED[source]
     logged = await _log(env, first.run_id)
-    assert logged["status"] == "completed" and logged["trigger"] == "cli"
+    assert logged["status"] == "completed"
+    assert logged["trigger"] == "cli"
     assert logged["counts"]["created"] == EXPECTED[source]
     assert len(logged["created_ids"]) == EXPECTED[source]
-    assert logged["duration_ms"] >= 0 and logged["finished_at"] >= logged["started_at"]
+    assert logged["duration_ms"] >= 0
+    assert logged["finished_at"] >= logged["started_at"]
 
     writes_before = await env.index_total()
     second = await env.run(source)
@@ -77,7 +79,8 @@ async def test_cris_detail_is_fetched_only_for_new_or_changed_records(env: Env) 
     await env.run("cris")
     assert details() == EXPECTED["cris"]
     sample = (await env.doc("cris:KCT0007888"))["_source"]
-    assert sample["status"] == "not_yet_recruiting" and sample["target_size"] == 80  # type: ignore[index]
+    assert sample["status"] == "not_yet_recruiting"
+    assert sample["target_size"] == 80
     await env.run("cris")
     assert details() == EXPECTED["cris"]
     env.state.cris_items[0]["date_updated"] = "2026-02-04"
@@ -117,7 +120,8 @@ async def test_a_failed_record_is_counted_named_and_retried_next_run(env: Env) -
     assert first.status == "partial"
     assert (first.counts.failed, first.counts.created) == (1, EXPECTED["icreat"] - 1)
     failed = [e for e in (await _log(env, first.run_id))["errors"] if e["kind"] == "failed"]
-    assert failed[0]["ids"] == [key] and "target_size" in failed[0]["reason"]
+    assert failed[0]["ids"] == [key]
+    assert "target_size" in failed[0]["reason"]
 
     again = await env.run("icreat")  # its hash was never stored, so it is attempted again
     assert (again.counts.failed, again.counts.unchanged) == (1, EXPECTED["icreat"] - 1)

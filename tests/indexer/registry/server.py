@@ -16,7 +16,12 @@ from aiohttp import web
 from indexer.sources.demo import demo_record
 from tests.indexer.registry import records
 
-CTGOV_PARAMS = ("format", "pageSize", "pageToken", "countTotal", "fields", "sort")
+CTGOV_PARAMS = frozenset(
+    ["format", "pageSize", "pageToken", "countTotal", "fields", "sort", "markupFormat"]
+    + [f"query.{a}" for a in ("cond", "term", "locn", "titles", "intr", "outc", "spons")]
+    + [f"query.{a}" for a in ("lead", "id", "patient")]
+    + [f"filter.{a}" for a in ("overallStatus", "geo", "ids", "advanced", "synonyms")]
+)
 
 
 class Rows(Protocol):
@@ -47,6 +52,7 @@ class Faults:
     xml_error_code: str | None = None  # answer with the data.go.kr gateway's XML error
     overlap: bool = False  # iCReaT pages overlap like the gateway's LIMIT bug would make them
     delay_s: float = 0.0  # every request waits this long (lets a test kill a run mid-way)
+    detail_status: int | None = None  # CRIS detail requests answer this HTTP status
 
 
 @dataclass
@@ -169,6 +175,8 @@ async def cris_detail(request: web.Request) -> web.StreamResponse:
     if refused is not None:
         return refused
     state = request.app[STATE]
+    if state.faults.detail_status is not None:
+        return web.Response(status=state.faults.detail_status, text="Service Unavailable")
     trial_id = request.query.get("crisNumber", "")
     detail = state.cris_details.get(trial_id)
     if detail is None:  # no recorded detail: answer with the list fields, as a detail would
@@ -184,7 +192,7 @@ async def ctgov_studies(request: web.Request) -> web.StreamResponse:
         return refused
     state = request.app[STATE]
     for name, _ in parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True):
-        if not name.startswith(("query.", "filter.")) and name not in CTGOV_PARAMS:
+        if name not in CTGOV_PARAMS:
             return web.Response(status=400, text=f"`{name}` is unknown parameter")
     size = min(max(_int(request, "pageSize", 10), 1), 1000)
     token = request.query.get("pageToken")
