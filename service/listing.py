@@ -2,26 +2,24 @@
 
 A cursor walk opens one PIT when it starts (`cursor=*`) and reads every page from that
 snapshot with `search_after`, so documents written meanwhile never cause duplicates or gaps.
-Each page asks for one extra hit to know whether another page exists; the PIT is closed after
-the last page, or expires 5 minutes after the most recent one.
+Each page asks for one extra hit to know whether another page exists. The PIT is not closed
+after the last page, so any page of a walk can be fetched again (GET stays idempotent); it
+expires 5 minutes after its most recent page.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
-from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError, TransportError
+from elasticsearch import AsyncElasticsearch, NotFoundError
 from marshmallow import Schema, ValidationError, fields
 
 from service.cursor import CursorCodec, CursorState, InvalidCursor
 from service.errors import InvalidParameters
 from service.schemas.fields import MAX_RESULT_WINDOW
-
-logger = logging.getLogger(__name__)
 
 KEEP_ALIVE = "5m"
 DEFAULT_LIMIT = 20
@@ -127,7 +125,6 @@ async def fetch_page(
     served = state.served if state else 0
     pit = response.body.get("pit_id", pit)
     if len(all_hits) <= paging.limit:
-        await _close_pit(es, pit)
         return Fetched(response.body, hits, served, None)
     cursor = CursorState(
         kind=kind,
@@ -143,11 +140,3 @@ async def fetch_page(
 async def _open_pit(es: AsyncElasticsearch, index: str) -> str:
     opened = await es.open_point_in_time(index=index, keep_alive=KEEP_ALIVE)
     return str(opened.body["id"])
-
-
-async def _close_pit(es: AsyncElasticsearch, pit: str) -> None:
-    # Best effort: an unclosed PIT only lingers until its keep-alive runs out.
-    try:
-        await es.close_point_in_time(id=pit)
-    except (ApiError, TransportError) as exc:
-        logger.info("could not close a finished PIT: %s", exc)

@@ -31,7 +31,8 @@ async def test_default_window_is_the_last_seven_days(client: Client) -> None:
         "ctgov:NCT05923281",
     ]  # changed 1, 2, 3 and 5 days ago: newest first
     assert [i["change"] for i in body["items"]] == ["updated", "created", "created", "updated"]
-    assert body["total"] == 4 and body["next_cursor"] is None
+    assert body["total"] == 4
+    assert body["next_cursor"] is None
 
 
 @pytest.mark.parametrize(("change", "expected"), [("created", CREATED), ("updated", UPDATED)])
@@ -63,13 +64,15 @@ async def test_only_an_end_moves_the_default_start(client: Client, now: datetime
     end = (now - timedelta(days=25)).date().isoformat()
     body = await page(client, f"updated_to={end}")
     changed = [datetime.fromisoformat(i["changed_at"]) for i in body["items"]]
-    assert changed and all(now - timedelta(days=34) < c < now - timedelta(days=24) for c in changed)
+    assert changed
+    assert all(now - timedelta(days=34) < c < now - timedelta(days=24) for c in changed)
 
 
 async def test_window_tie_breaker_is_the_id(client: Client) -> None:
     body = await page(client, "updated_from=2000-01-01&limit=100")
     keys = [(-datetime.fromisoformat(i["changed_at"]).timestamp(), i["id"]) for i in body["items"]]
-    assert keys == sorted(keys) and len(keys) == 70
+    assert keys == sorted(keys)
+    assert len(keys) == 70
 
 
 @pytest.mark.parametrize(

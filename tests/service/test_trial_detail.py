@@ -39,7 +39,8 @@ async def test_absent_is_a_404_problem(client: Client, trial_id: str) -> None:
     assert response.status == 404
     assert response.content_type == "application/problem+json"
     body = await response.json()
-    assert body["status"] == 404 and body["instance"].startswith("/api/v1/trials/")
+    assert body["status"] == 404
+    assert body["instance"].startswith("/api/v1/trials/")
 
 
 async def test_removed_trial_is_shown_with_its_tombstone(client: Client) -> None:

@@ -1,0 +1,138 @@
+"""The pure pieces: cursor tokens, time windows, the query builder, conditional GET."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service.conditional import not_modified
+from service.cursor import CursorCodec, CursorState, InvalidCursor
+from service.search import RecentParams, SearchParams, recent_body, search_body
+from service.timewindow import SEOUL, parse_instant, window
+
+STATE = CursorState(
+    "search",
+    "pit-id==",
+    [12.5, 1700000000000, "cris:KCT1"],
+    [["q", "당뇨병"]],
+    "2026-02-03T00:00:00+00:00",
+    20,
+)
+
+
+def test_cursor_round_trip() -> None:
+    codec = CursorCodec(b"k" * 32)
+    assert codec.decode(codec.encode(STATE), "search") == STATE
+
+
+def test_cursor_from_another_key_is_refused() -> None:
+    token = CursorCodec(b"a" * 32).encode(STATE)
+    with pytest.raises(InvalidCursor):
+        CursorCodec(b"b" * 32).decode(token, "search")
+
+
+@given(st.integers(min_value=0, max_value=300), st.sampled_from("AQw_-"))
+def test_any_altered_character_is_detected(position: int, replacement: str) -> None:
+    codec = CursorCodec(b"k" * 32)
+    token = codec.encode(STATE)
+    index = position % len(token)
+    altered = token[:index] + replacement + token[index + 1 :]
+    if altered == token:
+        return
+    with pytest.raises(InvalidCursor):
+        codec.decode(altered, "search")
+
+
+def test_bare_date_is_the_whole_seoul_day() -> None:
+    day = window(parse_instant("2026-02-03"), parse_instant("2026-02-03"))
+    assert day.start == datetime(2026, 2, 2, 15, tzinfo=UTC)
+    assert day.end == datetime(2026, 2, 3, 15, tzinfo=UTC)
+    assert day.end_exclusive
+    assert day.contains(datetime(2026, 2, 3, 14, 59, 59, tzinfo=UTC))
+    assert not day.contains(datetime(2026, 2, 3, 15, tzinfo=UTC))
+    assert day.range_clause() == {
+        "gte": "2026-02-03T00:00:00+09:00",
+        "lt": "2026-02-04T00:00:00+09:00",
+    }
+
+
+def test_date_time_bounds_are_inclusive_and_naive_means_seoul() -> None:
+    moment = parse_instant("2026-02-03T09:30:00")
+    assert moment.at == datetime(2026, 2, 3, 9, 30, tzinfo=SEOUL)
+    point = window(moment, moment)
+    assert point.range_clause() == {"gte": moment.at.isoformat(), "lte": moment.at.isoformat()}
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "yesterday", "2026/02/03", "", "T10:00"])
+def test_unparseable_instants(text: str) -> None:
+    with pytest.raises(ValueError, match="ISO-8601"):
+        parse_instant(text)
+
+
+def test_window_backwards() -> None:
+    with pytest.raises(ValueError, match="after its end"):
+        window(parse_instant("2026-02-04"), parse_instant("2026-02-03"))
+
+
+@given(st.text(max_size=200))
+def test_user_text_only_reaches_plain_text_queries(q: str) -> None:
+    text = json.dumps(search_body(SearchParams(q=q or None)))
+    for forbidden in (
+        "query_string",
+        "simple_query_string",
+        "regexp",
+        "wildcard",
+        "script",
+        "prefix",
+        "fuzzy",
+    ):
+        assert f'"{forbidden}"' not in text
+
+
+def test_search_body_shape() -> None:
+    body = search_body(SearchParams(q="당뇨병", sources=("cris",), phases=("phase3",)))
+    must = body["query"]["bool"]["must"][0]["bool"]
+    assert must["must"][0]["multi_match"]["query"] == "당뇨병"
+    assert "title^3" in must["must"][0]["multi_match"]["fields"]
+    assert must["should"][0]["multi_match"]["type"] == "phrase"
+    assert {"terms": {"source": ["cris"]}} in body["query"]["bool"]["filter"]
+    assert body["query"]["bool"]["must_not"] == [{"exists": {"field": "removed_at"}}]
+    assert body["sort"][0] == {"_score": "desc"}
+    assert body["sort"][-1] == {"id": "asc"}
+    assert set(body["aggs"]) == {"phase", "status", "source", "department"}
+    assert "highlight" in body
+
+
+def test_no_query_sorts_by_change_and_keeps_removed_on_request() -> None:
+    body = search_body(SearchParams(include_removed=True))
+    assert body["sort"][0] == {"changed_at": {"order": "desc", "missing": "_last"}}
+    assert body["query"]["bool"]["must_not"] == []
+    assert "highlight" not in body
+
+
+def test_recent_created_and_updated_partition_any() -> None:
+    start = datetime(2026, 2, 1, tzinfo=UTC)
+    win = window(parse_instant(start.isoformat()), None)
+    updated = recent_body(RecentParams(win, "updated"))["query"]["bool"]["filter"][0]
+    assert {"range": {"first_seen_at": {"lt": start.isoformat()}}} in updated["bool"]["filter"]
+    created = recent_body(RecentParams(win, "created"))["query"]["bool"]["filter"][0]
+    assert created == {"range": {"first_seen_at": {"gte": start.isoformat()}}}
+    both = recent_body(RecentParams(win, "any"))["query"]["bool"]["filter"][0]
+    assert both["bool"]["minimum_should_match"] == 1
+
+
+def test_conditional_get() -> None:
+    modified = datetime(2026, 2, 3, 9, 0, 0, 500_000, tzinfo=UTC)
+    header = "Tue, 03 Feb 2026 09:00:00 GMT"
+    assert not_modified({"If-None-Match": '"a", "b"'}, '"b"', modified)
+    assert not_modified({"If-None-Match": "*"}, '"b"', None)
+    assert not not_modified({"If-None-Match": '"a"', "If-Modified-Since": header}, '"b"', modified)
+    assert not_modified({"If-Modified-Since": header}, '"b"', modified)
+    earlier = "Tue, 03 Feb 2026 08:59:59 GMT"
+    assert not not_modified({"If-Modified-Since": earlier}, '"b"', modified)
+    assert not not_modified({"If-Modified-Since": "never"}, '"b"', modified)
+    assert not not_modified({}, '"b"', modified + timedelta(days=1))
