@@ -54,6 +54,7 @@ async def reindex(
             await lock.acquire()
             stack.push_async_callback(lock.release)
         old = await indices_behind(es, names.trials)
+        await es.indices.refresh(index=names.trials)  # the scroll must see the latest writes
         target = await create_index(es, settings, "trials")
         copied = failed = 0
         async for ok, _item in async_streaming_bulk(

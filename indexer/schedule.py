@@ -18,9 +18,47 @@ TIMEZONE = "Asia/Seoul"
 JOB_ID = "sync"
 
 
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _day(number: str) -> str:
+    if not number.isdigit() or int(number) > 7:
+        raise ValueError(f"day of week {number!r} is not 0-7")
+    return _DAY_NAMES[int(number)]
+
+
+def _weekdays(field: str) -> str:
+    """Standard cron days (0 or 7 = Sunday) as names: APScheduler 3 reads the digits with
+    0 = Monday, so "1-5" would silently mean Tuesday to Saturday."""
+    if field == "*" or not any(c.isdigit() for c in field.split("/")[0]):
+        return field
+    parts = []
+    for token in field.split(","):
+        first, _, last = token.partition("-")
+        if not last:
+            parts.append(_day(first))
+        elif first == "0":  # sun-… cannot wrap in APScheduler (sun is its last day)
+            parts += ["sun", f"mon-{_day(last)}"] if last not in ("0", "7") else ["sun"]
+        else:
+            parts.append(f"{_day(first)}-{_day(last)}")
+    return ",".join(parts)
+
+
 def cron_trigger(settings: Settings) -> CronTrigger:
-    """The trigger for `settings.schedule`; ValueError names a malformed cron expression."""
-    return CronTrigger.from_crontab(settings.schedule, timezone=TIMEZONE)
+    """The trigger for `settings.schedule` (standard 5-field cron, Asia/Seoul); ValueError
+    names a malformed expression."""
+    fields = settings.schedule.split()
+    if len(fields) != 5:
+        raise ValueError(f"expected 5 cron fields, got {len(fields)}")
+    minute, hour, day, month, weekdays = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_weekdays(weekdays),
+        timezone=TIMEZONE,
+    )
 
 
 async def scheduled_sync(es: AsyncElasticsearch, settings: Settings) -> None:
