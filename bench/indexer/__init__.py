@@ -1,0 +1,1 @@
+"""Indexer benchmark: `python -m bench.indexer --records 100000`."""

@@ -1,0 +1,138 @@
+"""Indexer benchmark, ratios measured in one run on the same node (issue 3, "Benchmark"):
+
+1. full sync of N generated iCReaT-shaped records from the local fake registry, against a raw
+   `_bulk` of the same documents into an index with the same mapping (target ≥ 0.5);
+2. an unchanged resync against the full sync (target ≤ 0.15, with zero index writes);
+3. peak RSS of a sync of N records against one of N/10 (target ≤ 1.5: streaming).
+
+Each sync runs in a child process (`bench.indexer.child`), so its peak RSS is its own; the fake
+registry runs here and builds each page on request. Usage:
+    .venv/bin/python -m bench.indexer --records 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+from elasticsearch.helpers import async_bulk
+
+from indexer.sources.demo import DemoSource, demo_record
+from tests.indexer.registry.server import GeneratedRows, RegistryState, start_registry
+from trials.es import make_client
+from trials.indices import create_index
+from trials.settings import Settings
+
+PAGE_SIZE = 1000
+
+
+async def _child(settings: Settings, prefix: str, url: str, key: str) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
+    env.update(
+        TRIALS_ES_URL=",".join(settings.es_hosts),
+        TRIALS_INDEX_PREFIX=prefix,
+        TRIALS_ICREAT_URL=url,
+        TRIALS_DATA_GO_KR_KEY=key,
+    )
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.indexer.child",
+        str(PAGE_SIZE),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"sync child exited {child.returncode}")
+    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    if result["status"] != "completed":
+        raise RuntimeError(f"sync did not complete: {result}")
+    return result
+
+
+def _documents(index: str, count: int) -> Iterator[dict[str, Any]]:
+    """The documents the sync writes, built the same way, for the raw `_bulk` baseline."""
+    source = DemoSource(count)
+    now = "2026-01-01T00:00:00.000Z"
+    for i in range(1, count + 1):
+        trial = source.normalize(demo_record(i))
+        trial.source = "icreat"
+        body = trial.document(first_seen_at=now, changed_at=now, run_id="raw-bulk")
+        yield {"_index": index, "_id": trial.id, "_source": body}
+
+
+async def _raw_bulk(es: AsyncElasticsearch, settings: Settings, count: int) -> float:
+    index = await create_index(es, settings, "trials")
+    started = time.perf_counter()
+    await async_bulk(es, _documents(index, count), chunk_size=500, max_chunk_bytes=1_000_000)
+    await es.indices.refresh(index=index)
+    return time.perf_counter() - started
+
+
+async def bench(records: int, small: int) -> list[tuple[str, str, str, str]]:
+    base = Settings.from_env()
+    prefix = f"bench-{uuid.uuid4().hex[:6]}-"
+    settings = Settings(**{**base.__dict__, "index_prefix": f"{prefix}raw-"})
+    es = make_client(base)
+    state = RegistryState(icreat=GeneratedRows(small))
+    runner, url = await start_registry(state)
+    try:
+        small_run = await _child(base, f"{prefix}small-", f"{url}/icreat", state.key)
+        state.icreat = GeneratedRows(records)
+        raw_s = await _raw_bulk(es, settings, records)
+        full = await _child(base, prefix, f"{url}/icreat", state.key)
+        again = await _child(base, prefix, f"{url}/icreat", state.key)
+    finally:
+        await runner.cleanup()
+        await es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+        await es.close()
+    assert full["counts"]["created"] == records, full
+    assert again["counts"]["unchanged"] == records, again
+    writes = again["index_total"] - full["index_total"]
+    rss_ratio = full["max_rss_kb"] / small_run["max_rss_kb"]
+    return [
+        (
+            "full sync vs raw _bulk (speed)",
+            f"{raw_s:.1f}s / {full['seconds']:.1f}s",
+            f"{raw_s / full['seconds']:.2f}",
+            ">= 0.5",
+        ),
+        (
+            "unchanged resync vs full sync (time)",
+            f"{again['seconds']:.1f}s / {full['seconds']:.1f}s",
+            f"{again['seconds'] / full['seconds']:.3f}",
+            "<= 0.15",
+        ),
+        ("index writes during resync", f"{writes}", f"{writes}", "== 0"),
+        (
+            f"peak RSS {records:,} vs {small:,} records",
+            f"{full['max_rss_kb'] / 1024:.0f} MiB / {small_run['max_rss_kb'] / 1024:.0f} MiB",
+            f"{rss_ratio:.2f}",
+            "<= 1.5",
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--small", type=int, help="records of the RSS baseline (default N/10)")
+    args = parser.parse_args()
+    rows = asyncio.run(bench(args.records, args.small or max(args.records // 10, 1)))
+    header = ("measure", "values", "ratio", "target")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
