@@ -9,9 +9,12 @@ import aiohttp_apispec
 from marshmallow import Schema
 
 H = TypeVar("H", bound=Callable[..., Any])
+# Every operation can answer with a problem; aiohttp-apispec would declare JSON alone.
+PRODUCES = ["application/json", "application/problem+json"]
 
 
 def docs(**kwargs: Any) -> Callable[[H], H]:
+    kwargs.setdefault("produces", PRODUCES)
     return cast(Callable[[H], H], aiohttp_apispec.docs(**kwargs))
 
 

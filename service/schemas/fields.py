@@ -48,7 +48,7 @@ def limit() -> fields.Integer:
 
 def cursor() -> fields.String:
     return fields.String(
-        validate=validate.Length(1, 8192),
+        validate=validate.Length(1, 4096),
         metadata={
             "description": "Cursor pagination. Send `*` to start a consistent walk: the response "
             "then carries `next_cursor`; pass it back as `cursor` to get the next page (it "
