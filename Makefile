@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help run test deps compose-cli lint typecheck node plugin pytest es-start es-stop bench clean
+.PHONY: help run test deps compose-cli chromium lint typecheck node plugin pytest es-start es-stop bench bench-service clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -15,7 +15,7 @@ run: deps ## Set up, start the local node, index (demo data without a key) and s
 	$(BIN)/trials index
 	$(BIN)/trials serve
 
-test: deps compose-cli lint typecheck node pytest ## Set up everything and run every check and test
+test: deps compose-cli chromium lint typecheck node pytest ## Set up everything and run every check and test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ compose-cli: ## The docker compose CLI, for validating docker-compose.yml (no en
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
 
+chromium: ## Debian's headless chromium, for the Swagger UI test (installed when missing)
+	@command -v chromium >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 lint: deps ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -41,6 +45,9 @@ node: deps ## Fetch Elasticsearch, build (with its Java tests) and install the K
 
 pytest: deps ## The Python tests, against a real node (started here when none is running)
 	$(BIN)/pytest
+
+bench-service: deps ## API vs direct-to-node throughput/latency, and deep cursor pages
+	$(BIN)/python -m bench.service
 
 es-start: deps ## Start the local node
 	$(BIN)/trials es start
