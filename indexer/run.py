@@ -237,6 +237,7 @@ async def _execute(
         version = int(run.started.timestamp() * 1000)
         now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         sink = Sink(es, names.trials, run.run_id, version, now, tally)
+        await es.indices.refresh(index=names.trials)  # stored hashes are read by search
         async with _session(options, settings) as client_for:
             src = source or build_source(
                 run.source,
@@ -252,7 +253,7 @@ async def _execute(
                 if progress is not None:
                     progress(run.source, tally.counts, _elapsed(run))
             if getattr(src, "full_fetch", True):
-                await sink.tombstone(src.name, batcher.seen)
+                await sink.tombstone(src.name, batcher.seen, _live_seen(tally.counts))
         run.status = "completed" if tally.counts.failed == 0 else "partial"
         if tally.counts.failed:
             run.message = f"{tally.counts.failed} record(s) failed; they are retried next run"
@@ -263,6 +264,14 @@ async def _execute(
         log.exception("%s failed", run.run_id)
         run.status, run.message = "failed", f"{type(exc).__name__}: {exc}"
         tally.error("internal", run.message)
+
+
+def _live_seen(counts: Counts) -> int | None:
+    """How many fetched records are now live documents, when every outcome tells (a stale,
+    failed or rejected record may or may not have a live document)."""
+    if counts.stale or counts.failed or counts.rejected:
+        return None
+    return counts.created + counts.updated + counts.unchanged + counts.restored
 
 
 def _elapsed(run: RunRecord) -> float:

@@ -48,17 +48,24 @@ class Sink:
         self.tally = tally
 
     async def stored(self, ids: Sequence[str]) -> dict[str, Stored]:
-        """What is stored for `ids` (realtime `mget`, only the fields the comparison needs)."""
+        """What is stored for `ids`, read from doc values (never the large `_source`).
+
+        A search, so near-real-time: the run refreshes the index once at its start, and within
+        a run an id is looked up only once (the run de-duplicates), so nothing is missed."""
         if not ids:
             return {}
-        found = await self.es.mget(index=self.alias, ids=list(ids), source_includes=STORED_FIELDS)
+        found = await self.es.search(
+            index=self.alias,
+            query={"ids": {"values": list(ids)}},
+            size=len(ids),
+            source=False,
+            docvalue_fields=[{"field": name} for name in STORED_FIELDS],
+            track_total_hits=False,
+        )
         result: dict[str, Stored] = {}
-        for doc in found["docs"]:
-            if doc.get("found"):
-                body = doc.get("_source", {})
-                result[doc["_id"]] = Stored(
-                    body.get("content_hash"), body.get("first_seen_at"), body.get("removed_at")
-                )
+        for hit in found["hits"]["hits"]:
+            fields = hit.get("fields", {})
+            result[hit["_id"]] = Stored(*(fields.get(name, [None])[0] for name in STORED_FIELDS))
         return result
 
     async def write(self, pending: Iterable[Pending]) -> None:
@@ -76,8 +83,12 @@ class Sink:
             actions.append(self._index_action(item.trial.id, body))
         await self._bulk(actions, lambda doc_id, result: _written(result, doc_id in restoring))
 
-    async def tombstone(self, source: str, seen: set[str]) -> None:
-        """Mark every live document of `source` that the complete fetch did not return."""
+    async def tombstone(self, source: str, seen: set[str], live_seen: int | None = None) -> None:
+        """Mark every live document of `source` that the complete fetch did not return.
+
+        `live_seen`, when known, is how many of `seen` are live documents now; if the index
+        holds exactly that many live documents of the source, none is missing and the scan of
+        every id is skipped (the common case, and most of an unchanged resync's time)."""
         await self.es.indices.refresh(index=self.alias)
         query = {
             "bool": {
@@ -85,6 +96,10 @@ class Sink:
                 "must_not": [{"exists": {"field": "removed_at"}}],
             }
         }
+        if live_seen is not None:
+            live = await self.es.count(index=self.alias, query=query)
+            if live["count"] == live_seen:
+                return
         batch: list[str] = []
         async for hit in async_scan(
             self.es, index=self.alias, query={"query": query, "_source": False}, size=1000

@@ -84,11 +84,10 @@ def canonical_flat(record: dict[str, Any], drop: frozenset[str] = frozenset()) -
     (the portal has sent both for "missing"), keys in `drop` left out."""
     result: dict[str, Any] = {}
     for key, value in record.items():
-        if key in drop or value is None:
-            continue
-        shown = value.strip() if isinstance(value, str) else value
-        if isinstance(shown, int | float) and not isinstance(shown, bool):
-            shown = str(shown)
-        if shown not in ("", [], {}):
-            result[key] = shown
+        if type(value) is str:  # the common case first: this runs for every record of a sync
+            value = value.strip()
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if value is not None and value not in ("", [], {}) and key not in drop:
+            result[key] = value
     return result

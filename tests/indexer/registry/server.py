@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote
 
+import orjson
 from aiohttp import web
 
 from indexer.sources.demo import demo_record
@@ -144,7 +145,7 @@ async def icreat(request: web.Request) -> web.StreamResponse:
     total = len(state.icreat)
     body = {"currentCount": len(data), "data": data, "matchCount": total, "page": page}
     body.update(perPage=per_page, totalCount=total)
-    return web.json_response(body)
+    return web.Response(body=orjson.dumps(body), content_type="application/json")
 
 
 async def cris_list(request: web.Request) -> web.StreamResponse:
