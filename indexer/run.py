@@ -234,6 +234,7 @@ async def _execute(
         if closed:
             log.warning("closed dead run(s) of %s: %s", run.source, ", ".join(closed))
         since = await _since(synclog, run.source, options.full)
+        run.cursor = since.isoformat() if since else None
         version = int(run.started.timestamp() * 1000)
         now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         sink = Sink(es, names.trials, run.run_id, version, now, tally)
@@ -252,11 +253,22 @@ async def _execute(
                 await batcher.process(batch)
                 if progress is not None:
                     progress(run.source, tally.counts, _elapsed(run))
-            if getattr(src, "full_fetch", True):
+            notes = []
+            reported = getattr(src, "reported_total", None)
+            if not getattr(src, "full_fetch", True):
+                pass  # an incremental fetch says nothing about records it did not ask for
+            elif reported is not None and tally.counts.fetched < reported:
+                # pages shifted under the crawl: a missing record may only have been skipped
+                notes.append(
+                    f"read {tally.counts.fetched} of the {reported} records the registry "
+                    "reported, so none was marked removed"
+                )
+            else:
                 await sink.tombstone(src.name, batcher.seen, _live_seen(tally.counts))
         run.status = "completed" if tally.counts.failed == 0 else "partial"
         if tally.counts.failed:
-            run.message = f"{tally.counts.failed} record(s) failed; they are retried next run"
+            notes.append(f"{tally.counts.failed} record(s) failed; they are retried next run")
+        run.message = "; ".join(notes) or None
     except SourceError as exc:
         run.status, run.message = "failed", str(exc)
         tally.error("source", exc.cause)

@@ -31,6 +31,7 @@ class RunRecord:
     status: str = "running"
     message: str | None = None
     finished: datetime | None = None
+    cursor: str | None = None  # what an incremental fetch started from (ctgov: a date)
 
     def document(self, now: datetime) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -47,6 +48,8 @@ class RunRecord:
         }
         if self.message:
             body["message"] = self.message
+        if self.cursor:
+            body["cursor"] = self.cursor
         if self.finished is not None:
             body["finished_at"] = utc_iso(self.finished)
             body["duration_ms"] = int((self.finished - self.started).total_seconds() * 1000)

@@ -27,6 +27,7 @@ class CrisSource:
         self.client = client
         self.url = url.rstrip("/")
         self.key = key
+        self.reported_total: int | None = None  # the registry's totalCount, once read
         self.per_page = min(per_page, PAGE_SIZE_MAX)
 
     async def fetch(self) -> AsyncIterator[Raw]:
@@ -46,6 +47,7 @@ class CrisSource:
                 yield item
             total = payload.get("totalCount") if isinstance(payload, dict) else None
             total = parsing.integer(total, "totalCount") if isinstance(total, int | str) else None
+            self.reported_total = total if total is not None else self.reported_total
             if not items or (total is not None and page * self.per_page >= total):
                 return
             page += 1

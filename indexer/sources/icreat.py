@@ -26,6 +26,7 @@ class IcreatSource:
         self.client = client
         self.url = url
         self.key = key
+        self.reported_total: int | None = None  # the registry's totalCount, once read
         self.per_page = per_page
 
     async def fetch(self) -> AsyncIterator[Raw]:
@@ -41,6 +42,7 @@ class IcreatSource:
             for item in data:
                 yield item
             total = payload.get("totalCount")
+            self.reported_total = total if isinstance(total, int) else self.reported_total
             if not data or (isinstance(total, int) and page * self.per_page >= total):
                 return
             page += 1

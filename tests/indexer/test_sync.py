@@ -165,3 +165,35 @@ async def test_counts_add_up_to_fetched(env: Env) -> None:
     c = run.counts
     assert c.fetched == c.created + c.updated + c.unchanged + c.stale + c.rejected + c.failed
     assert (c.updated, c.rejected) == (2, 1)
+
+
+async def test_ctgov_reads_incrementally_unless_full_and_tombstones_only_when_full(
+    env: Env,
+) -> None:
+    first = await env.run("ctgov")
+    assert "filter.advanced" not in env.state.requests[0]
+    gone = env.state.ctgov.pop(0)
+    key = doc_id("ctgov", gone["protocolSection"]["identificationModule"]["nctId"])
+
+    env.state.requests.clear()
+    incremental = await env.run("ctgov")
+    assert "filter.advanced=AREA%5BLastUpdatePostDate%5DRANGE%5B" in env.state.requests[0]
+    logged = await _log(env, incremental.run_id)
+    assert logged["cursor"] < logged["started_at"][:10]
+    assert incremental.counts.removed == 0  # an incremental fetch proves nothing about absence
+
+    full = await env.run("ctgov", full=True)
+    assert full.counts.removed == 1
+    assert (await _log(env, full.run_id))["removed_ids"] == [key]
+    assert first.status == incremental.status == full.status == "completed"
+
+
+async def test_a_short_read_marks_nothing_removed(env: Env) -> None:
+    await env.run("cris")
+    env.state.cris_items.pop(5)
+    env.state.faults.total_extra = 2  # the registry counts records this crawl never saw
+    run = await env.run("cris")
+    assert (run.status, run.counts.removed) == ("completed", 0)
+    reported = len(env.state.cris_items) + 2
+    expected = f"read {reported - 2} of the {reported} records the registry reported"
+    assert run.message == f"{expected}, so none was marked removed"

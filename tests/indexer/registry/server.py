@@ -54,6 +54,7 @@ class Faults:
     overlap: bool = False  # iCReaT pages overlap like the gateway's LIMIT bug would make them
     delay_s: float = 0.0  # every request waits this long (lets a test kill a run mid-way)
     detail_status: int | None = None  # CRIS detail requests answer this HTTP status
+    total_extra: int = 0  # totalCount says more than the pages hold (a crawl skipped some)
 
 
 @dataclass
@@ -163,7 +164,7 @@ async def cris_list(request: web.Request) -> web.StreamResponse:
         {
             "resultCode": "00",
             "resultMsg": "NORMAL_SERVICE",
-            "totalCount": len(state.cris_items),
+            "totalCount": len(state.cris_items) + state.faults.total_extra,
             "pageNo": page,
             "numOfRows": rows,
             "items": items,
