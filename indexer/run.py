@@ -235,7 +235,7 @@ async def _execute(
             log.warning("closed dead run(s) of %s: %s", run.source, ", ".join(closed))
         since = await _since(synclog, run.source, options.full)
         run.cursor = since.isoformat() if since else None
-        version = int(run.started.timestamp() * 1000)
+        version = await _version(synclog, run)
         now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         sink = Sink(es, names.trials, run.run_id, version, now, tally)
         await es.indices.refresh(index=names.trials)  # stored hashes are read by search
@@ -276,6 +276,16 @@ async def _execute(
         log.exception("%s failed", run.run_id)
         run.status, run.message = "failed", f"{type(exc).__name__}: {exc}"
         tally.error("internal", run.message)
+
+
+async def _version(synclog: SyncLog, run: RunRecord) -> int:
+    """The run's start in epoch ms, and always above the previous run's, even if this
+    machine's clock is behind the one that ran last (else every write would be `stale`)."""
+    version = int(run.started.timestamp() * 1000)
+    previous = await synclog.previous_start(run.source, run.run_id)
+    if previous is not None:
+        version = max(version, int(previous.timestamp() * 1000) + 1)
+    return version
 
 
 def _live_seen(counts: Counts) -> int | None:

@@ -100,6 +100,20 @@ class SyncLog:
         )
         return [hit["_source"] for hit in found["hits"]["hits"]]
 
+    async def previous_start(self, source: str, current_run_id: str) -> datetime | None:
+        """When the latest other run of `source` started (its writes carry that version)."""
+        query = {
+            "bool": {
+                "filter": [{"term": {"source": source}}],
+                "must_not": [{"term": {"run_id": current_run_id}}],
+            }
+        }
+        found = await self.es.search(
+            index=self.alias, query=query, sort=[{"started_at": "desc"}], size=1
+        )
+        hits = found["hits"]["hits"]
+        return datetime.fromisoformat(hits[0]["_source"]["started_at"]) if hits else None
+
     async def last_completed(self, source: str) -> dict[str, Any] | None:
         query = {
             "bool": {"filter": [{"term": {"source": source}}, {"term": {"status": "completed"}}]}

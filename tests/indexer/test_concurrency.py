@@ -145,3 +145,37 @@ async def test_a_killed_run_converges_on_rerun_without_duplicates(env: Env) -> N
     )
     statuses = sorted(h["_source"]["status"] for h in found["hits"]["hits"])
     assert statuses == ["completed", "failed"]  # the killed run closed, none left running
+
+
+async def test_a_clock_behind_the_last_run_still_writes_newer_versions(env: Env) -> None:
+    await env.run("icreat")
+    first = await env.doc("icreat:C100001")
+    future = utc_iso(datetime.now(UTC) + timedelta(hours=1))  # a run from a clock ahead of ours
+    ahead = {"run_id": "icreat-ahead", "source": "icreat", "trigger": "cli", "status": "completed"}
+    ahead.update(started_at=future, finished_at=future)
+    await env.es.index(index=env.names.sync_log, id="icreat-ahead", document=ahead, refresh=True)
+    env.state.icreat[0]["연구기간"] = "9년"  # type: ignore[index]
+    run = await env.run("icreat")
+    assert (run.counts.updated, run.counts.stale) == (1, 0)
+    second = await env.doc("icreat:C100001")
+    expected = int(datetime.fromisoformat(future).timestamp() * 1000) + 1
+    assert second["_version"] == expected > first["_version"]  # type: ignore[operator]
+
+
+async def test_heartbeat_keeps_the_log_and_the_lock_fresh(env: Env) -> None:
+    env.state.faults.delay_s = 0.3
+    task = asyncio.create_task(env.run("icreat", page_size=20, batch_size=20, heartbeat_s=0.1))
+    try:
+        await asyncio.sleep(1.2)
+        query = {"term": {"status": "running"}}
+        found = await env.es.search(index=env.names.sync_log, query=query)
+        (hit,) = found["hits"]["hits"]
+        assert hit["_source"]["heartbeat_at"] > hit["_source"]["started_at"]
+        assert hit["_source"]["counts"]["fetched"] > 0  # progress is visible while it runs
+        lock = (await env.es.get(index=env.names.locks, id="icreat"))["_source"]
+        assert lock["run_id"] == hit["_source"]["run_id"]
+        assert lock["acquired_at"] > hit["_source"]["started_at"]  # renewed since it was taken
+    finally:
+        result = await task
+    assert result.status == "completed"
+    assert not await env.es.exists(index=env.names.locks, id="icreat")  # released
