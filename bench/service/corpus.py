@@ -9,17 +9,73 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-CONDITIONS = ("당뇨병", "고혈압", "위암", "유방암", "천식", "우울증", "치매", "골다공증",
-              "건성안", "코로나19", "만성 신장병", "류마티스 관절염", "아토피 피부염", "뇌졸중")
-CONDITIONS_EN = ("diabetes", "hypertension", "gastric cancer", "breast cancer", "asthma",
-                 "depression", "dementia", "osteoporosis", "dry eye", "COVID-19",
-                 "chronic kidney disease", "rheumatoid arthritis", "atopic dermatitis", "stroke")
-INTERVENTIONS = ("경구 치료제", "점안제", "흡입기", "인지행동치료", "운동 프로그램", "백신",
-                 "식이보충제", "표적항암제", "디지털 치료기기", "침 치료")
-INSTITUTIONS = ("서울아산병원", "삼성서울병원", "서울대학교병원", "세브란스병원", "부산대학교병원",
-                "가톨릭대 서울성모병원", "경북대학교병원", "전남대학교병원", "분당서울대학교병원")
-DEPARTMENTS = ("Endocrinology", "Cardiology", "Oncology", "Pulmonology", "Psychiatry",
-               "Neurology", "Ophthalmology", "Pediatrics", "Rheumatology", "Dermatology")
+CONDITIONS = (
+    "당뇨병",
+    "고혈압",
+    "위암",
+    "유방암",
+    "천식",
+    "우울증",
+    "치매",
+    "골다공증",
+    "건성안",
+    "코로나19",
+    "만성 신장병",
+    "류마티스 관절염",
+    "아토피 피부염",
+    "뇌졸중",
+)
+CONDITIONS_EN = (
+    "diabetes",
+    "hypertension",
+    "gastric cancer",
+    "breast cancer",
+    "asthma",
+    "depression",
+    "dementia",
+    "osteoporosis",
+    "dry eye",
+    "COVID-19",
+    "chronic kidney disease",
+    "rheumatoid arthritis",
+    "atopic dermatitis",
+    "stroke",
+)
+INTERVENTIONS = (
+    "경구 치료제",
+    "점안제",
+    "흡입기",
+    "인지행동치료",
+    "운동 프로그램",
+    "백신",
+    "식이보충제",
+    "표적항암제",
+    "디지털 치료기기",
+    "침 치료",
+)
+INSTITUTIONS = (
+    "서울아산병원",
+    "삼성서울병원",
+    "서울대학교병원",
+    "세브란스병원",
+    "부산대학교병원",
+    "가톨릭대 서울성모병원",
+    "경북대학교병원",
+    "전남대학교병원",
+    "분당서울대학교병원",
+)
+DEPARTMENTS = (
+    "Endocrinology",
+    "Cardiology",
+    "Oncology",
+    "Pulmonology",
+    "Psychiatry",
+    "Neurology",
+    "Ophthalmology",
+    "Pediatrics",
+    "Rheumatology",
+    "Dermatology",
+)
 AIMS = ("유효성과 안전성", "장기 추적 관찰", "삶의 질 개선 효과", "혈중 농도 변화", "재발률")
 DESIGNS = ("무작위배정 이중 눈가림", "단일군 공개", "다기관 관찰", "전향적 코호트")
 SOURCES = (("cris", "KCT"), ("icreat", "C"), ("ctgov", "NCT"))
@@ -38,8 +94,10 @@ def document(n: int) -> dict[str, Any]:
     registry_id = f"{prefix}{n:08d}"
     c = rng.randrange(len(CONDITIONS))
     intervention, institution = rng.choice(INTERVENTIONS), rng.choice(INSTITUTIONS)
-    title = (f"{CONDITIONS[c]} 환자에서 {intervention}의 {rng.choice(AIMS)} 평가를 위한 "
-             f"{rng.choice(DESIGNS)} 임상시험")
+    title = (
+        f"{CONDITIONS[c]} 환자에서 {intervention}의 {rng.choice(AIMS)} 평가를 위한 "
+        f"{rng.choice(DESIGNS)} 임상시험"
+    )
     title_en = f"Efficacy of {intervention} in patients with {CONDITIONS_EN[c]} (study {n})"
     first_seen = EPOCH - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
     changed = first_seen + timedelta(minutes=rng.randrange(90 * 24 * 60))
@@ -52,9 +110,11 @@ def document(n: int) -> dict[str, Any]:
         "title": title,
         "title_ko": title,
         "title_en": title_en,
-        "summary": (f"{institution}에서 {CONDITIONS[c]}을(를) 앓는 성인을 대상으로 "
-                    f"{intervention}을 투여하고 12주 동안 {rng.choice(AIMS)}을 평가한다. "
-                    f"This study evaluates {intervention} in {CONDITIONS_EN[c]}."),
+        "summary": (
+            f"{institution}에서 {CONDITIONS[c]}을(를) 앓는 성인을 대상으로 "
+            f"{intervention}을 투여하고 12주 동안 {rng.choice(AIMS)}을 평가한다. "
+            f"This study evaluates {intervention} in {CONDITIONS_EN[c]}."
+        ),
         "conditions": [CONDITIONS[c], CONDITIONS_EN[c]],
         "interventions": [intervention],
         "institution": institution,
@@ -84,6 +144,17 @@ def documents(count: int) -> Iterator[dict[str, Any]]:
     return (document(n) for n in range(count))
 
 
-QUERIES = ("당뇨병", "고혈압 환자의 운동 프로그램", "유방암 표적항암제", "치매", "서울아산병원",
-           "우울증에 대한 인지행동치료", "asthma inhaler", "dry eye", "코로나19 백신",
-           "만성 신장병", "류마티스 관절염의 장기 추적", "breast cancer")
+QUERIES = (
+    "당뇨병",
+    "고혈압 환자의 운동 프로그램",
+    "유방암 표적항암제",
+    "치매",
+    "서울아산병원",
+    "우울증에 대한 인지행동치료",
+    "asthma inhaler",
+    "dry eye",
+    "코로나19 백신",
+    "만성 신장병",
+    "류마티스 관절염의 장기 추적",
+    "breast cancer",
+)

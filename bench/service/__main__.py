@@ -1,0 +1,248 @@
+"""Service benchmark, ratios measured in one run on the same node (issue 4, "Benchmark"):
+
+1. detail (by registry id) and search (Korean/English `q`, facets, highlights) at concurrency
+   32 through the API, against the same Elasticsearch requests sent straight to the node
+   (targets: throughput ≥ 0.7 of direct, p99 ≤ 1.5× direct);
+2. a cursor page 50,000 documents deep against the first page (target ≤ 2×).
+
+The documents are generated (bench.service.corpus) and loaded with plain `_bulk` into indices
+under the prefix `bench-svc-`, deleted at the end. The API runs as `trials serve` in a child
+process; the load generator here uses one aiohttp client for both sides. Usage:
+    .venv/bin/python -m bench.service [--docs 60000] [--seconds 10] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import os
+import socket
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from elasticsearch.helpers import async_bulk
+
+from bench.service.corpus import QUERIES, document, documents
+from bench.service.load import Stats, hammer
+from service.search import SearchParams, search_body
+from trials.es import make_client
+from trials.indices import Names, ensure_indices
+from trials.settings import Settings
+
+PREFIX = "bench-svc-"
+DEEP = 50_000
+PAGE = 100
+
+
+async def load_corpus(settings: Settings, count: int) -> None:
+    es = make_client(settings)
+    try:
+        await es.indices.delete(index=f"{PREFIX}*", ignore_unavailable=True, allow_no_indices=True)
+        await ensure_indices(es, settings)
+        alias = Names.from_settings(settings).trials
+        actions = ({"_index": alias, "_id": d["id"], "_source": d} for d in documents(count))
+        t0 = time.perf_counter()
+        await async_bulk(es.options(request_timeout=120), actions, chunk_size=2000)
+        await es.indices.refresh(index=alias)
+        await es.options(request_timeout=300).indices.forcemerge(index=alias, max_num_segments=1)
+        print(f"loaded {count} documents in {time.perf_counter() - t0:.1f}s", flush=True)
+    finally:
+        await es.close()
+
+
+async def drop_corpus(settings: Settings) -> None:
+    es = make_client(settings)
+    try:
+        await es.indices.delete(index=f"{PREFIX}*", ignore_unavailable=True, allow_no_indices=True)
+    finally:
+        await es.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def start_api(settings: Settings, port: int) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
+    env.update(
+        TRIALS_ES_URL=",".join(settings.es_hosts),
+        TRIALS_INDEX_PREFIX=PREFIX,
+        TRIALS_LOG_LEVEL="warning",
+    )
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("trials")),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            if process.returncode is not None:
+                raise RuntimeError(f"`trials serve` exited with {process.returncode}")
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/ready") as response:
+                    if response.status == 200:
+                        return process
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    process.kill()
+    raise RuntimeError("the API did not become ready")
+
+
+def direct_body(q: str) -> dict[str, Any]:
+    body = search_body(SearchParams(q=q))
+    body["_source"] = body.pop("source")
+    return {**body, "from": 0, "size": 20}
+
+
+async def expect_ok(response: aiohttp.ClientResponse) -> None:
+    await response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{response.url}: HTTP {response.status}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoints:
+    http: aiohttp.ClientSession
+    api: str
+    es: str
+    alias: str
+    docs: int
+
+    def registry_id(self, n: int) -> str:
+        return str(document((n * 7919) % self.docs)["registry_id"])
+
+    async def api_detail(self, n: int) -> None:
+        async with self.http.get(f"{self.api}/api/v1/trials/{self.registry_id(n)}") as r:
+            await expect_ok(r)
+
+    async def es_detail(self, n: int) -> None:
+        body = {
+            "query": {"term": {"registry_id": self.registry_id(n)}},
+            "size": 1,
+            "sort": [{"id": "asc"}],
+        }
+        async with self.http.post(f"{self.es}/{self.alias}/_search", json=body) as r:
+            await expect_ok(r)
+
+    async def api_search(self, n: int) -> None:
+        params = {"q": QUERIES[n % len(QUERIES)], "limit": "20"}
+        async with self.http.get(f"{self.api}/api/v1/trials", params=params) as r:
+            await expect_ok(r)
+
+    async def es_search(self, n: int) -> None:
+        body = direct_body(QUERIES[n % len(QUERIES)])
+        async with self.http.post(f"{self.es}/{self.alias}/_search", json=body) as r:
+            await expect_ok(r)
+
+
+async def timed_get(http: aiohttp.ClientSession, url: str) -> tuple[float, dict[str, Any]]:
+    t0 = time.perf_counter()
+    async with http.get(url) as response:
+        body = await response.json()
+        if response.status != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status}: {body}")
+    return time.perf_counter() - t0, body
+
+
+async def cursor_pages(http: aiohttp.ClientSession, api: str, repeats: int) -> tuple[float, float]:
+    """Median seconds of the first page (cursor=*) and of the page DEEP documents in."""
+    base = f"{api}/api/v1/trials?sort=changed_at&limit={PAGE}"
+    first = [(await timed_get(http, f"{base}&cursor=*"))[0] for _ in range(repeats)]
+    _, page = await timed_get(http, f"{base}&cursor=*")
+    for _ in range(DEEP // PAGE - 1):
+        _, page = await timed_get(
+            http, f"{api}/api/v1/trials?limit={PAGE}&cursor={page['next_cursor']}"
+        )
+    deep_url = f"{api}/api/v1/trials?limit={PAGE}&cursor={page['next_cursor']}"
+    deep = []
+    for _ in range(repeats):
+        seconds, body = await timed_get(http, deep_url)
+        if body["offset"] != DEEP:
+            raise RuntimeError(f"expected offset {DEEP}, got {body['offset']}")
+        deep.append(seconds)
+    return statistics.median(first), statistics.median(deep)
+
+
+def row(name: str, api: Stats, direct: Stats) -> str:
+    return (
+        f"{name:<8} {api.throughput:>9.0f} {direct.throughput:>9.0f} "
+        f"{api.throughput / direct.throughput:>7.2f}   {api.p50_ms:>7.1f} {direct.p50_ms:>7.1f}"
+        f"   {api.p99_ms:>7.1f} {direct.p99_ms:>7.1f} {api.p99_ms / direct.p99_ms:>7.2f}"
+    )
+
+
+async def run(args: argparse.Namespace) -> None:
+    settings = dataclasses.replace(Settings.from_env(), index_prefix=PREFIX)
+    await load_corpus(settings, args.docs)
+    port = free_port()
+    api_process = await start_api(settings, port)
+    try:
+        connector = aiohttp.TCPConnector(limit=args.concurrency * 2)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            ends = Endpoints(
+                http,
+                f"http://127.0.0.1:{port}",
+                settings.es_hosts[0],
+                Names.from_settings(settings).trials,
+                args.docs,
+            )
+            results = {}
+            for name, api_call, es_call in (
+                ("detail", ends.api_detail, ends.es_detail),
+                ("search", ends.api_search, ends.es_search),
+            ):
+                for call in (api_call, es_call):  # warm caches and connections
+                    await hammer(call, concurrency=args.concurrency, seconds=args.warmup)
+                api = await hammer(api_call, concurrency=args.concurrency, seconds=args.seconds)
+                direct = await hammer(es_call, concurrency=args.concurrency, seconds=args.seconds)
+                results[name] = (api, direct)
+            first, deep = await cursor_pages(http, ends.api, repeats=args.repeats)
+    finally:
+        api_process.terminate()
+        await api_process.wait()
+        if not args.keep:
+            await drop_corpus(settings)
+    print(f"\n{args.docs} documents, concurrency {args.concurrency}, {args.seconds:.0f}s each")
+    print("         req/s API req/s ES   ratio   p50 API  p50 ES   p99 API  p99 ES   ratio")
+    for name, (api, direct) in results.items():
+        print(row(name, api, direct))
+    print(
+        f"\ncursor page {DEEP} deep: {deep * 1000:.1f} ms; first page (cursor=*): "
+        f"{first * 1000:.1f} ms; ratio {deep / first:.2f} (target ≤ 2)"
+    )
+    print("targets: throughput ratio ≥ 0.7, p99 ratio ≤ 1.5")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.service",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--docs", type=int, default=60_000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the bench indices")
+    args = parser.parse_args()
+    if args.docs <= DEEP + PAGE:
+        parser.error(f"--docs must exceed {DEEP + PAGE} for the deep cursor page")
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
