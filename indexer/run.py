@@ -14,22 +14,22 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import aiohttp
 from elasticsearch import AsyncElasticsearch
 
 from indexer.catalog import build_source
-from indexer.errors import BadResponse, RecordRejected, SourceError, TransientSourceError
+from indexer.errors import SourceError
 from indexer.http import HttpOptions, RegistryClient
 from indexer.lock import SourceLock
-from indexer.sink import Pending, Sink, Stored
-from indexer.sources.base import Raw, Source
+from indexer.pipeline import Batcher, batches
+from indexer.sink import Sink
+from indexer.sources.base import Source
 from indexer.synclog import RunRecord, SyncLog
 from indexer.tally import Counts, Tally
 from trials.indices import Names, ensure_indices
-from trials.model import content_hash, doc_id
 from trials.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,92 +59,6 @@ class RunResult:
     counts: Counts
     message: str | None
     duration_s: float
-
-
-@dataclass
-class _Batcher:
-    source: Source
-    sink: Sink
-    tally: Tally
-    concurrency: int
-    seen: set[str] = field(default_factory=set)
-
-    async def process(self, batch: list[Raw]) -> None:
-        candidates = self._candidates(batch)
-        stored = await self.sink.stored(list(candidates))
-        changed = []
-        for key, (digest, raw) in candidates.items():
-            before = stored.get(key)
-            if before and before.content_hash == digest and not before.removed_at:
-                self.tally.add("unchanged", key)
-            else:
-                changed.append((key, digest, raw, before))
-        gate = asyncio.Semaphore(self.concurrency)
-        prepared = await asyncio.gather(*(self._prepare(gate, *item) for item in changed))
-        await self.sink.write(p for p in prepared if p is not None)
-
-    def _candidates(self, batch: list[Raw]) -> dict[str, tuple[str, Raw]]:
-        found: dict[str, tuple[str, Raw]] = {}
-        for raw in batch:
-            try:
-                key = doc_id(self.source.name, self.source.identify(raw))
-            except RecordRejected as exc:
-                self.tally.counts.fetched += 1
-                self.tally.add("rejected", None, exc.reason)
-                continue
-            if key in self.seen:  # overlapping or shifted pages
-                continue
-            self.seen.add(key)
-            self.tally.counts.fetched += 1
-            try:
-                found[key] = (content_hash(self.source.hashed_content(raw)), raw)
-            except (TypeError, ValueError) as exc:
-                self.tally.add("rejected", key, f"cannot hash the record: {exc}")
-        return found
-
-    async def _prepare(
-        self, gate: asyncio.Semaphore, key: str, digest: str, raw: Raw, before: Stored | None
-    ) -> Pending | None:
-        try:
-            async with gate:
-                full = await self.source.complete(raw)
-            trial = self.source.normalize(full)
-        except RecordRejected as exc:
-            self.tally.add("rejected", key, exc.reason)
-            return None
-        except (TransientSourceError, BadResponse) as exc:  # one record's detail; retried next run
-            self.tally.add("failed", key, exc.cause)
-            return None
-        trial.content_hash = digest
-        return Pending(trial, before)
-
-
-async def _batches(source: Source, size: int) -> AsyncIterator[list[Raw]]:
-    """Batches of records, read by a producer task so fetching overlaps writing."""
-    queue: asyncio.Queue[list[Raw] | BaseException | None] = asyncio.Queue(maxsize=2)
-
-    async def produce() -> None:
-        batch: list[Raw] = []
-        try:
-            async for raw in source.fetch():
-                batch.append(raw)
-                if len(batch) >= size:
-                    await queue.put(batch)
-                    batch = []
-            await queue.put(batch)
-            await queue.put(None)
-        except Exception as exc:
-            await queue.put(exc)
-
-    producer = asyncio.create_task(produce())
-    try:
-        while (item := await queue.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            if item:
-                yield item
-    finally:
-        producer.cancel()
 
 
 def new_run_id(source: str, started: datetime) -> str:
@@ -248,8 +162,8 @@ async def _execute(
                 page_size=options.page_size,
                 demo_count=options.demo_count,
             )
-            batcher = _Batcher(src, sink, tally, options.concurrency)
-            async for batch in _batches(src, options.batch_size):
+            batcher = Batcher(src, sink, tally, options.concurrency)
+            async for batch in batches(src, options.batch_size):
                 await batcher.process(batch)
                 if progress is not None:
                     progress(run.source, tally.counts, _elapsed(run))
