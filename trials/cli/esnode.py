@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from trials.cli.common import CommandError, add_command
@@ -45,14 +47,21 @@ def _local_only(settings: Settings) -> None:
         raise CommandError("TRIALS_ES_URL is set: the local node is not used; unset it", 2)
 
 
-def start(args: argparse.Namespace, settings: Settings) -> int:
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Local-node failures become one CLI message and exit code 1."""
     from trials.localnode.errors import LocalNodeError
 
-    _local_only(settings)
     try:
-        started = _node(settings).start()
+        yield
     except LocalNodeError as exc:
         raise CommandError(str(exc)) from exc
+
+
+def start(args: argparse.Namespace, settings: Settings) -> int:
+    _local_only(settings)
+    with _reported():
+        started = _node(settings).start()
     if started.already_running:
         print(f"Elasticsearch is already running at {started.url}")
     else:
@@ -61,12 +70,8 @@ def start(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def install(args: argparse.Namespace, settings: Settings) -> int:
-    from trials.localnode.errors import LocalNodeError
-
-    try:
+    with _reported():
         java_home = _node(settings).provision()
-    except LocalNodeError as exc:
-        raise CommandError(str(exc)) from exc
     print(f"Elasticsearch and the Korean analysis plugin are installed (Java: {java_home})")
     return 0
 
@@ -81,13 +86,9 @@ def stop(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def status(args: argparse.Namespace, settings: Settings) -> int:
-    from trials.localnode.errors import LocalNodeError
-
     _local_only(settings)
-    try:
+    with _reported():
         info = _node(settings).status()
-    except LocalNodeError as exc:
-        raise CommandError(str(exc)) from exc
     print(json.dumps(info, indent=2, ensure_ascii=False))
     return 0
 

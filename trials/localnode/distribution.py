@@ -3,15 +3,13 @@ and unpack it once."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import stat
-import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
 from trials.localnode.errors import LocalNodeError
+from trials.localnode.maven import run_maven
 from trials.localnode.versions import ES_ARTIFACT, ES_VERSION
 
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
@@ -19,28 +17,15 @@ DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
 def fetch_zip(dest_dir: Path, java_home: Path) -> Path:
     """Copy the distribution zip out of the Maven cache, downloading it into the cache first."""
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise LocalNodeError("Maven (`mvn`) is not installed; install it (apt-get install maven)")
-    cmd = [
-        mvn,
-        "-B",
-        "-q",
+    args = [
         f"{DEPENDENCY_PLUGIN}:copy",
         f"-Dartifact={ES_ARTIFACT}",
         f"-DoutputDirectory={dest_dir}",
     ]
-    done = subprocess.run(
-        cmd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "JAVA_HOME": str(java_home)},
-    )
+    run_maven(args, java_home, f"Maven could not resolve {ES_ARTIFACT}", tail_lines=8)
     zip_path = dest_dir / f"elasticsearch-{ES_VERSION}.zip"
-    if done.returncode != 0 or not zip_path.is_file():
-        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
-        raise LocalNodeError(f"Maven could not resolve {ES_ARTIFACT}:\n{tail}")
+    if not zip_path.is_file():
+        raise LocalNodeError(f"Maven reported success but {zip_path} is missing")
     return zip_path
 
 

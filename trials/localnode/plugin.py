@@ -7,7 +7,6 @@ sources is newer than the built zip, and reinstalled when the installed copy dif
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from trials.localnode import runas
 from trials.localnode.errors import LocalNodeError
 from trials.localnode.layout import Layout
+from trials.localnode.maven import run_maven
 from trials.localnode.versions import ES_VERSION, LUCENE_VERSION, PLUGIN_NAME, PLUGIN_VERSION
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "korean-analysis"
@@ -38,13 +38,7 @@ def build(es_home: Path, java_home: Path, source_dir: Path = SOURCE_DIR) -> Path
     """`mvn package` (which runs the plugin's Java tests) against this node's own jars."""
     if not (source_dir / "pom.xml").is_file():
         raise LocalNodeError(f"plugin sources not found at {source_dir}; run from a checkout")
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise LocalNodeError("Maven (`mvn`) is not installed; install it (apt-get install maven)")
-    cmd = [
-        mvn,
-        "-B",
-        "-q",
+    args = [
         "-f",
         str(source_dir / "pom.xml"),
         f"-Des.home={es_home}",
@@ -52,17 +46,8 @@ def build(es_home: Path, java_home: Path, source_dir: Path = SOURCE_DIR) -> Path
         f"-Dlucene.version={LUCENE_VERSION}",
         "package",
     ]
-    done = subprocess.run(
-        cmd, capture_output=True, text=True, check=False, env=_java_env(java_home)
-    )
-    if done.returncode != 0:
-        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-25:])
-        raise LocalNodeError(f"building the Korean analysis plugin failed:\n{tail}")
+    run_maven(args, java_home, "building the Korean analysis plugin failed")
     return built_zip(source_dir)
-
-
-def _java_env(java_home: Path) -> dict[str, str]:
-    return {**os.environ, "JAVA_HOME": str(java_home)}
 
 
 def sha256(path: Path) -> str:
