@@ -74,6 +74,11 @@ def create_app(
         error_callback=raise_invalid_parameters,
         in_place=True,
         produces=["application/json", "application/problem+json"],
+        tags=[
+            {"name": "trials", "description": "Search, recent changes and one trial"},
+            {"name": "sync runs", "description": "The sync log, and starting runs (admin)"},
+            {"name": "operations", "description": "Liveness, readiness, versions, freshness"},
+        ],
         securityDefinitions={
             "admin_token": {
                 "type": "apiKey",
