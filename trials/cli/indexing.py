@@ -79,22 +79,26 @@ def _with_es(settings: Settings, job: Callable[[AsyncElasticsearch], Awaitable[T
 
 
 class ProgressLines:
-    """Per-source progress on stderr: one rewritten line on a terminal, else a line every
-    few seconds (logs stay readable)."""
+    """Progress of every source on stderr (records, rate): one line rewritten in place on a
+    terminal, else a plain line per source every few seconds (logs stay readable)."""
 
     def __init__(self, every_s: float = 5.0) -> None:
         self.tty = sys.stderr.isatty()
         self.every_s = 0.2 if self.tty else every_s
         self.last: dict[str, float] = {}
+        self.shown: dict[str, str] = {}
 
     def __call__(self, source: str, counts: Counts, elapsed_s: float) -> None:
+        rate = counts.fetched / elapsed_s if elapsed_s > 0 else 0.0
+        self.shown[source] = f"{source} {counts.fetched:,} records {rate:,.0f}/s"
         now = time.monotonic()
         if now - self.last.get(source, 0.0) < self.every_s:
             return
         self.last[source] = now
-        rate = counts.fetched / elapsed_s if elapsed_s > 0 else 0.0
-        line = f"{source:>7}: {counts.fetched:>8,} records  {rate:>7,.0f}/s"
-        print(f"\r{line}" if self.tty else line, end="" if self.tty else "\n", file=sys.stderr)
+        if self.tty:
+            print("\r\033[K" + " | ".join(self.shown.values()), end="", file=sys.stderr)
+        else:
+            print(self.shown[source], file=sys.stderr)
 
 
 def _summary(results: list[RunResult | BaseException], sources: list[str]) -> str:
