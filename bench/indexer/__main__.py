@@ -13,6 +13,7 @@ registry runs here and builds each page on request. Usage:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import asyncio
 import json
 import os
@@ -81,7 +82,7 @@ async def _raw_bulk(es: AsyncElasticsearch, settings: Settings, count: int) -> f
 async def bench(records: int, small: int) -> list[tuple[str, str, str, str]]:
     base = Settings.from_env()
     prefix = f"bench-{uuid.uuid4().hex[:6]}-"
-    settings = Settings(**{**base.__dict__, "index_prefix": f"{prefix}raw-"})
+    settings = dataclasses.replace(base, index_prefix=f"{prefix}raw-")
     es = make_client(base)
     state = RegistryState(icreat=GeneratedRows(small))
     runner, url = await start_registry(state)
