@@ -13,8 +13,8 @@ registry runs here and builds each page on request. Usage:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import asyncio
+import dataclasses
 import json
 import os
 import sys
