@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -179,3 +180,14 @@ async def test_version_shows_freshness(client: Client, names: Names) -> None:
     assert body["last_sync"]["ctgov"]["run_id"] == "ctgov-run-1"
     assert body["last_sync"]["cris"]["run_id"] == "cris-run-1"  # run 2 failed
     assert body["last_sync"]["icreat"] is None  # its only runs here are still running
+
+
+async def test_oversized_body_is_a_413_problem(client: Client) -> None:
+    body = b'{"sources": ["cris"], "pad": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    response = await client.post(
+        "/api/v1/sync-runs",
+        data=io.BytesIO(body),
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert response.status == 413
+    assert response.content_type == "application/problem+json"
