@@ -67,8 +67,16 @@ def parse_instant(text: str) -> Instant:
     return Instant(moment, whole_day=False)
 
 
+def _ms(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def window(start: Instant | None, end: Instant | None) -> Window:
-    """Inclusive window; a bare end date reaches to the end of that Seoul day."""
+    """Inclusive window; a bare end date reaches to the end of that Seoul day. Bounds are cut
+    to milliseconds, the precision Elasticsearch stores dates with, so that the API's own
+    reading of a bound (`contains`) agrees with the query's."""
+    start = None if start is None else Instant(_ms(start.at), start.whole_day)
+    end = None if end is None else Instant(_ms(end.at), end.whole_day)
     end_at = None if end is None else end.at
     if end is not None and end.whole_day:
         end_at = end.at + timedelta(days=1)

@@ -79,7 +79,7 @@ DEPARTMENTS = (
 AIMS = ("유효성과 안전성", "장기 추적 관찰", "삶의 질 개선 효과", "혈중 농도 변화", "재발률")
 DESIGNS = ("무작위배정 이중 눈가림", "단일군 공개", "다기관 관찰", "전향적 코호트")
 SOURCES = (("cris", "KCT"), ("icreat", "C"), ("ctgov", "NCT"))
-PHASES = ("phase1", "phase2", "phase3", "phase4", "na")
+PHASES = ("phase_1", "phase_2", "phase_3", "phase_4", "not_applicable")
 STATUSES = ("recruiting", "completed", "not_yet_recruiting", "active_not_recruiting")
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 

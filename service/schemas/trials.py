@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from service.schemas.fields import cursor, instant, limit, offset
 from service.search import CHANGES, SORTS
+from trials.model import PHASES, STATUSES, STUDY_TYPES
 from trials.syncapi import SOURCE_NAMES
 
 DATES_NOTE = (
@@ -21,9 +22,10 @@ def _source_filter() -> fields.List:
     )
 
 
-def _keywords(description: str) -> fields.List:
+def _keywords(description: str, vocabulary: tuple[str, ...] | None = None) -> fields.List:
+    check = validate.OneOf(vocabulary) if vocabulary else validate.Length(1, 100)
     return fields.List(
-        fields.String(validate=validate.Length(1, 100)),
+        fields.String(validate=check),
         metadata={"description": description + " (repeatable; any of the values)"},
     )
 
@@ -41,9 +43,9 @@ class TrialSearchQuerySchema(Schema):
         },
     )
     source = _source_filter()
-    phase = _keywords("Normalised phase, e.g. phase1, phase2, phase3, phase4, na")
-    status = _keywords("Normalised recruitment status, e.g. recruiting, completed")
-    study_type = _keywords("Normalised study type, e.g. interventional, observational")
+    phase = _keywords("Normalised phase", PHASES)
+    status = _keywords("Normalised recruitment status", STATUSES)
+    study_type = _keywords("Normalised study type", STUDY_TYPES)
     department = _keywords("Department, case-insensitive, e.g. Pediatrics")
     institution = fields.String(
         validate=validate.Length(1, 200),

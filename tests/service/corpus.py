@@ -5,10 +5,11 @@ ClinicalTrials.gov). Times are relative to the moment the corpus is built, so th
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from trials.model import StudyPeriod, Trial, content_hash, utc_iso
 
 URLS = {
     "icreat": "https://icreat.nih.go.kr/icreat/",
@@ -30,7 +31,7 @@ class Spec:
     conditions: tuple[str, ...] = ()
     institution: str = "서울대학교병원"
     department: str = "Internal Medicine"
-    phase: str = "na"
+    phase: str = "not_applicable"
     status: str = "completed"
     study_type: str = "interventional"
     removed_days: float | None = None
@@ -78,7 +79,7 @@ SPECS = (
         conditions=("건성안",),
         institution="부산대학교병원",
         department="Ophthalmology",
-        phase="phase4",
+        phase="phase_4",
     ),
     Spec(
         "cris",
@@ -104,7 +105,7 @@ SPECS = (
         conditions=("Type 2 Diabetes",),
         institution="Seoul National University Hospital",
         department="Endocrinology",
-        phase="phase3",
+        phase="phase_3",
         status="recruiting",
     ),
     Spec(
@@ -116,7 +117,7 @@ SPECS = (
         summary="제2형 당뇨병 환자를 대상으로 새로운 경구 치료제의 혈당 강하 효과를 평가한다.",
         conditions=("제2형 당뇨병",),
         department="Endocrinology",
-        phase="phase2",
+        phase="phase_2",
     ),
     Spec(
         "cris",
@@ -126,7 +127,7 @@ SPECS = (
         90,
         conditions=("고혈압",),
         department="Cardiology",
-        phase="phase3",
+        phase="phase_3",
     ),
     Spec(
         "icreat",
@@ -168,50 +169,45 @@ DEMO_TOPICS = (
 )
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 def trial_doc(spec: Spec, now: datetime) -> dict[str, Any]:
+    """Built through `trials.model.Trial`, the indexer's own document contract."""
     first_seen = now - timedelta(days=spec.first_seen_days)
     changed = now - timedelta(days=spec.changed_days)
-    doc_id = f"{spec.source}:{spec.registry_id}"
     korean = any("\uac00" <= ch <= "\ud7a3" or "\u4e00" <= ch <= "\u9fff" for ch in spec.title)
-    return {
-        "id": doc_id,
-        "source": spec.source,
-        "registry_id": spec.registry_id,
-        "url": URLS[spec.source] + spec.registry_id,
-        "synthetic": spec.source == "demo",
-        "title": spec.title,
-        "title_ko": spec.title if korean else None,
-        "title_en": spec.title_en or (None if korean else spec.title),
-        "summary": spec.summary,
-        "conditions": list(spec.conditions),
-        "interventions": [],
-        "institution": spec.institution,
-        "sponsor": spec.institution,
-        "department": spec.department,
-        "phase": spec.phase,
-        "phase_raw": spec.phase,
-        "study_type": spec.study_type,
-        "study_type_raw": spec.study_type,
-        "status": spec.status,
-        "status_raw": spec.status,
-        "scope": "single-center",
-        "target_size": 120,
-        "study_period": {"raw": "3년", "start": None, "end": None, "months": 36},
-        "registered_at": _iso(first_seen - timedelta(days=10)),
-        "source_updated_at": _iso(changed),
-        "first_seen_at": _iso(first_seen),
-        "changed_at": _iso(changed),
-        "removed_at": None
-        if spec.removed_days is None
-        else _iso(now - timedelta(days=spec.removed_days)),
-        "content_hash": hashlib.sha256(spec.title.encode()).hexdigest()[:16],
-        "last_run_id": f"{spec.source}-fixture",
-        "raw": {"과제번호": spec.registry_id, "과제명": spec.title},
-    }
+    trial = Trial(
+        source=spec.source,
+        registry_id=spec.registry_id,
+        title=spec.title,
+        content_hash=content_hash({"title": spec.title, "summary": spec.summary}),
+        raw={"과제번호": spec.registry_id, "과제명": spec.title},
+        url=URLS[spec.source] + spec.registry_id,
+        synthetic=spec.source == "demo",
+        title_ko=spec.title if korean else None,
+        title_en=spec.title_en or (None if korean else spec.title),
+        summary=spec.summary,
+        conditions=list(spec.conditions),
+        institution=spec.institution,
+        sponsor=spec.institution,
+        department=spec.department,
+        phase=spec.phase,
+        phase_raw=spec.phase,
+        study_type=spec.study_type,
+        study_type_raw=spec.study_type,
+        status=spec.status,
+        status_raw=spec.status,
+        scope="single-center",
+        target_size=120,
+        study_period=StudyPeriod(raw="3년", months=36),
+        registered_at=utc_iso(first_seen - timedelta(days=10)),
+        source_updated_at=utc_iso(changed),
+    )
+    removed = None if spec.removed_days is None else now - timedelta(days=spec.removed_days)
+    return trial.document(
+        first_seen_at=utc_iso(first_seen),
+        changed_at=utc_iso(changed),
+        run_id=f"{spec.source}-fixture",
+        removed_at=None if removed is None else utc_iso(removed),
+    )
 
 
 def demo_specs() -> list[Spec]:
@@ -223,7 +219,7 @@ def demo_specs() -> list[Spec]:
             100 + n,
             100 + n / 2,
             department="Demo",
-            phase=f"phase{1 + n % 3}",
+            phase=("phase_1", "phase_2", "phase_3")[n % 3],
         )
         for n in range(DEMO_COUNT)
     ]
@@ -241,9 +237,9 @@ def sync_run_doc(run_id: str, source: str, status: str, started: datetime) -> di
         "trigger": "schedule",
         "status": status,
         "full": False,
-        "started_at": _iso(started),
-        "heartbeat_at": _iso(started + timedelta(minutes=1)),
-        "finished_at": None if finished is None else _iso(finished),
+        "started_at": utc_iso(started),
+        "heartbeat_at": utc_iso(started + timedelta(minutes=1)),
+        "finished_at": None if finished is None else utc_iso(finished),
         "duration_ms": None if finished is None else 120_000,
         "host": "test-host",
         "pid": 4242,

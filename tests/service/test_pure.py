@@ -94,7 +94,7 @@ def test_user_text_only_reaches_plain_text_queries(q: str) -> None:
 
 
 def test_search_body_shape() -> None:
-    body = search_body(SearchParams(q="당뇨병", sources=("cris",), phases=("phase3",)))
+    body = search_body(SearchParams(q="당뇨병", sources=("cris",), phases=("phase_3",)))
     must = body["query"]["bool"]["must"][0]["bool"]
     assert must["must"][0]["multi_match"]["query"] == "당뇨병"
     assert "title^3" in must["must"][0]["multi_match"]["fields"]
