@@ -5,7 +5,7 @@ completion + normalisation of only the new or changed records."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from indexer.errors import BadResponse, RecordRejected, TransientSourceError
@@ -99,3 +99,28 @@ async def batches(source: Source, size: int) -> AsyncIterator[list[Raw]]:
                 yield item
     finally:
         producer.cancel()
+
+
+async def in_flight(
+    items: AsyncIterator[list[Raw]], step: Callable[[list[Raw]], Awaitable[None]], limit: int
+) -> None:
+    """`step` each batch with up to `limit` running at once; the first failure cancels the
+    rest and is raised. Safe for the counts: a batch claims its ids (`Batcher.seen`) before its
+    first await, so two batches never handle the same record."""
+    running: set[asyncio.Task[None]] = set()
+    try:
+        async for item in items:
+            if len(running) >= limit:
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()
+            running.add(asyncio.create_task(step(item)))  # type: ignore[arg-type]
+        while running:
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+    finally:
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)

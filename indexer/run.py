@@ -24,9 +24,9 @@ from indexer.catalog import build_source
 from indexer.errors import SourceError
 from indexer.http import HttpOptions, RegistryClient
 from indexer.lock import SourceLock
-from indexer.pipeline import Batcher, batches
+from indexer.pipeline import Batcher, batches, in_flight
 from indexer.sink import Sink
-from indexer.sources.base import Source
+from indexer.sources.base import Raw, Source
 from indexer.synclog import RunRecord, SyncLog
 from indexer.tally import Counts, Tally
 from trials.indices import Names, ensure_indices
@@ -44,6 +44,7 @@ class RunOptions:
     full: bool = False
     batch_size: int = 500
     concurrency: int = 4  # detail requests in flight per batch (CRIS)
+    batches_in_flight: int = 2  # batches compared / written at once (the node has cores)
     lock_ttl: timedelta = timedelta(minutes=2)
     heartbeat_s: float = 20.0
     http: HttpOptions | None = None
@@ -163,10 +164,13 @@ async def _execute(
                 demo_count=options.demo_count,
             )
             batcher = Batcher(src, sink, tally, options.concurrency)
-            async for batch in batches(src, options.batch_size):
+
+            async def step(batch: list[Raw]) -> None:
                 await batcher.process(batch)
                 if progress is not None:
                     progress(run.source, tally.counts, _elapsed(run))
+
+            await in_flight(batches(src, options.batch_size), step, options.batches_in_flight)
             notes = []
             reported = getattr(src, "reported_total", None)
             if not getattr(src, "full_fetch", True):

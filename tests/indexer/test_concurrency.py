@@ -18,6 +18,7 @@ from indexer.sources.icreat import normalize
 from indexer.tally import Tally
 from tests.indexer.conftest import Env
 from tests.indexer.registry.server import GeneratedRows
+from trials.indices import ensure_indices
 from trials.model import utc_iso
 from trials.syncapi import SyncAlreadyRunning
 
@@ -163,18 +164,25 @@ async def test_a_clock_behind_the_last_run_still_writes_newer_versions(env: Env)
 
 
 async def test_heartbeat_keeps_the_log_and_the_lock_fresh(env: Env) -> None:
-    env.state.faults.delay_s = 0.3
-    task = asyncio.create_task(env.run("icreat", page_size=20, batch_size=20, heartbeat_s=0.1))
+    await ensure_indices(env.es, env.settings)
+    env.state.faults.delay_s = 0.2  # 15 pages of 10: a run of about 3 s
+    task = asyncio.create_task(env.run("icreat", page_size=10, batch_size=10, heartbeat_s=0.1))
     try:
-        await asyncio.sleep(1.2)
-        query = {"term": {"status": "running"}}
-        found = await env.es.search(index=env.names.sync_log, query=query)
-        (hit,) = found["hits"]["hits"]
-        assert hit["_source"]["heartbeat_at"] > hit["_source"]["started_at"]
-        assert hit["_source"]["counts"]["fetched"] > 0  # progress is visible while it runs
+        running = None
+        for _ in range(40):  # until a heartbeat has carried progress into the log
+            await asyncio.sleep(0.05)
+            found = await env.es.search(
+                index=env.names.sync_log, query={"term": {"status": "running"}}
+            )
+            hits = found["hits"]["hits"]
+            if hits and hits[0]["_source"]["counts"]["fetched"] > 0:
+                running = hits[0]["_source"]
+                break
+        assert running is not None, "no heartbeat with progress while the run was going"
+        assert running["heartbeat_at"] > running["started_at"]
         lock = (await env.es.get(index=env.names.locks, id="icreat"))["_source"]
-        assert lock["run_id"] == hit["_source"]["run_id"]
-        assert lock["acquired_at"] > hit["_source"]["started_at"]  # renewed since it was taken
+        assert lock["run_id"] == running["run_id"]
+        assert lock["acquired_at"] > running["started_at"]  # renewed since it was taken
     finally:
         result = await task
     assert result.status == "completed"
