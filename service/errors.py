@@ -137,7 +137,13 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
             request.path
         )
     except NotFoundError as exc:
-        # Routes turn missing documents into NotFound themselves; this is a missing index.
+        # Routes turn missing documents into NotFound themselves; a missing index is a setup
+        # problem, anything else that 404s down there is the backend failing us.
+        if exc.error != "index_not_found_exception":
+            logger.error("Elasticsearch 404: %s", exc)
+            return problem_response(
+                502, "Bad gateway", "the search backend failed", request.path, "backend-error"
+            )
         logger.error("Elasticsearch index missing: %s", exc)
         return Unavailable("the indices are not initialised; run `trials es init`").response(
             request.path

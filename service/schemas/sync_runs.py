@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from service.schemas.fields import limit, offset
 from trials.syncapi import SOURCE_NAMES, TRIGGERS
 
 STATUSES = ("running", "completed", "partial", "failed")
+
+
+class JsonBoolean(fields.Boolean):
+    """true or false only: JSON 0, 1 or "yes" are not booleans (marshmallow would take them)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class SyncRunQuerySchema(Schema):
@@ -84,7 +95,7 @@ class StartSyncSchema(Schema):
             "example": ["cris"],
         },
     )
-    full = fields.Boolean(
+    full = JsonBoolean(
         load_default=False,
         metadata={
             "description": "Fetch everything, ignoring the last cursor (also detects "

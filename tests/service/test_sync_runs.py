@@ -117,6 +117,8 @@ async def test_start_several(client: Client) -> None:
         ({"sources": []}, "sources"),
         ({}, "sources"),
         ({"sources": ["cris"], "full": "yes please"}, "full"),
+        ({"sources": ["cris"], "full": 0}, "full"),
+        ({"sources": ["cris"], "full": "true"}, "full"),
         (["cris"], "body"),
         ({"sources": ["cris"], "extra": 1}, "extra"),
     ],
