@@ -1,7 +1,8 @@
 """Indexer benchmark, ratios measured in one run on the same node (issue 3, "Benchmark"):
 
 1. full sync of N generated iCReaT-shaped records from the local fake registry, against a raw
-   `_bulk` of the same documents into an index with the same mapping (target ≥ 0.5);
+   `_bulk` of the same documents into an index with the same mapping, in as many concurrent
+   streams as the sync keeps batches in flight (target ≥ 0.5);
 2. an unchanged resync against the full sync (target ≤ 0.15, with zero index writes);
 3. peak RSS of a sync of N records against one of N/10 (target ≤ 1.5: streaming).
 
@@ -26,6 +27,7 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_bulk
 
+from indexer.run import RunOptions
 from indexer.sources.demo import DemoSource, demo_record
 from tests.indexer.registry.server import GeneratedRows, RegistryState, start_registry
 from trials.es import make_client
@@ -60,11 +62,11 @@ async def _child(settings: Settings, prefix: str, url: str, key: str) -> dict[st
     return result
 
 
-def _documents(index: str, count: int) -> Iterator[dict[str, Any]]:
+def _documents(index: str, count: int, part: int, parts: int) -> Iterator[dict[str, Any]]:
     """The documents the sync writes, built the same way, for the raw `_bulk` baseline."""
     source = DemoSource(count)
     now = "2026-01-01T00:00:00.000Z"
-    for i in range(1, count + 1):
+    for i in range(1 + part, count + 1, parts):
         trial = source.normalize(demo_record(i))
         trial.source = "icreat"
         body = trial.document(first_seen_at=now, changed_at=now, run_id="raw-bulk")
@@ -74,7 +76,19 @@ def _documents(index: str, count: int) -> Iterator[dict[str, Any]]:
 async def _raw_bulk(es: AsyncElasticsearch, settings: Settings, count: int) -> float:
     index = await create_index(es, settings, "trials")
     started = time.perf_counter()
-    await async_bulk(es, _documents(index, count), chunk_size=500, max_chunk_bytes=1_000_000)
+    # as many streams as the sync keeps batches in flight, with the same chunk limits
+    streams = RunOptions().batches_in_flight
+    await asyncio.gather(
+        *(
+            async_bulk(
+                es,
+                _documents(index, count, part, streams),
+                chunk_size=500,
+                max_chunk_bytes=1_000_000,
+            )
+            for part in range(streams)
+        )
+    )
     await es.indices.refresh(index=index)
     return time.perf_counter() - started
 
