@@ -22,7 +22,7 @@ import aiohttp
 import orjson
 from yarl import URL
 
-from indexer.errors import BadKey, BadResponse, QuotaExceeded, SourceError, TransientSourceError
+from indexer.errors import BadKey, BadResponse, QuotaExceeded, TransientSourceError
 from indexer.portal import Verdict, read_json_error, read_xml_error
 from trials.settings import Settings
 
@@ -150,6 +150,3 @@ class RegistryClient:
 
 def _excerpt(body: bytes) -> str:
     return body[:300].decode("utf-8", "replace").strip() or "(empty body)"
-
-
-__all__ = ["HttpOptions", "RegistryClient", "SourceError", "encode_service_key", "query_string"]

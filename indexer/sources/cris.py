@@ -91,10 +91,10 @@ def _items(payload: Any, page: int) -> list[Raw]:
 
 
 def _first(items: Any, key: str) -> str | None:
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, dict) and parsing.text(item.get(key), key):
-                return parsing.text(item.get(key), key)
+    for item in items if isinstance(items, list) else []:
+        found = parsing.text(item.get(key), key) if isinstance(item, dict) else None
+        if found:
+            return found
     return None
 
 
