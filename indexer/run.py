@@ -30,6 +30,7 @@ from indexer.sources.base import Raw, Source
 from indexer.synclog import RunRecord, SyncLog
 from indexer.tally import Counts, Tally
 from trials.indices import Names, ensure_indices
+from trials.model import write_version
 from trials.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -197,13 +198,8 @@ async def _execute(
 
 
 async def _version(synclog: SyncLog, run: RunRecord) -> int:
-    """The run's start in epoch ms, and always above the previous run's, even if this
-    machine's clock is behind the one that ran last (else every write would be `stale`)."""
-    version = int(run.started.timestamp() * 1000)
-    previous = await synclog.previous_start(run.source, run.run_id)
-    if previous is not None:
-        version = max(version, int(previous.timestamp() * 1000) + 1)
-    return version
+    """See `trials.model.write_version`."""
+    return write_version(run.started, await synclog.previous_start(run.source, run.run_id))
 
 
 def _live_seen(counts: Counts) -> int | None:

@@ -46,6 +46,16 @@ def doc_id(source: str, registry_id: str) -> str:
     return f"{source}:{registry_id}"
 
 
+def write_version(run_started: datetime, previous_run_started: datetime | None = None) -> int:
+    """The external `_version` of every write of a run: its start in epoch milliseconds, kept
+    above the previous run's (a clock behind the last writer's must not make every write
+    stale). Versions only grow, so an older or concurrent writer gets 409, never overwrites."""
+    version = int(run_started.timestamp() * 1000)
+    if previous_run_started is not None:
+        version = max(version, int(previous_run_started.timestamp() * 1000) + 1)
+    return version
+
+
 def content_hash(content: Any) -> str:
     """sha256 of `content` as canonical JSON (sorted keys, no whitespace).
 
