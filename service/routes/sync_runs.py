@@ -117,7 +117,12 @@ async def list_runs(request: web.Request) -> web.Response:
             "description": "The run",
             "examples": {"application/json": examples.SYNC_RUN},
         },
-        404: problem(404, "No run with this id"),
+        404: problem(
+            404,
+            "No run with this id",
+            detail="no sync run has the id 'cris-20260101T000000Z-0000'",
+            instance="/api/v1/sync-runs/cris-20260101T000000Z-0000",
+        ),
         503: UNAVAILABLE,
     },
 )
@@ -189,9 +194,24 @@ async def _body(request: web.Request) -> dict[str, Any]:
             },
         },
         400: BAD_PARAMETER,
-        401: problem(401, "No bearer token"),
-        403: problem(403, "Wrong token, or admin disabled"),
-        409: problem(409, "A run of this source is already in progress"),
+        401: problem(
+            401,
+            "No bearer token",
+            detail="send Authorization: Bearer <TRIALS_ADMIN_TOKEN>",
+            instance=BASE,
+        ),
+        403: problem(
+            403,
+            "Wrong token, or admin disabled",
+            detail="the bearer token is not the admin token",
+            instance=BASE,
+        ),
+        409: problem(
+            409,
+            "A run of this source is already in progress",
+            detail="a sync of 'cris' is already running (host:4121:cris-20260203T180000Z-4f1a)",
+            instance=BASE,
+        ),
         503: UNAVAILABLE,
     },
 )

@@ -167,7 +167,12 @@ CONDITIONAL_HEADERS = [
             "headers": {"ETag": {"type": "string"}, "Last-Modified": {"type": "string"}},
         },
         304: {"description": "Not modified since the ETag or date given"},
-        404: problem(404, "No trial with this id"),
+        404: problem(
+            404,
+            "No trial with this id",
+            detail="no trial has the id or registry id 'KCT9999999'",
+            instance="/api/v1/trials/KCT9999999",
+        ),
         503: UNAVAILABLE,
     },
 )

@@ -40,14 +40,21 @@ class ProblemSchema(Schema):
     )
 
 
-def problem(status: int, description: str, example: dict[str, Any] | None = None) -> dict[str, Any]:
+def problem(
+    status: int,
+    description: str,
+    example: dict[str, Any] | None = None,
+    *,
+    detail: str | None = None,
+    instance: str = "/api/v1/trials",
+) -> dict[str, Any]:
     """A `responses` entry for @docs: the problem schema, with an example body."""
     body = example or {
         "type": "about:blank",
         "title": description,
         "status": status,
-        "detail": description,
-        "instance": "/api/v1/trials",
+        "detail": detail or description,
+        "instance": instance,
     }
     return {
         "schema": ProblemSchema,
