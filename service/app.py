@@ -31,6 +31,9 @@ with Korean full-text search.
 """
 
 
+MAX_REQUEST_LINE = 32 * 1024
+
+
 def cursor_secret(settings: Settings) -> bytes:
     """Configured → stable across restarts and processes; otherwise random per process."""
     if settings.cursor_secret:
@@ -56,7 +59,12 @@ def create_app(
 ) -> web.Application:
     """`es`: a client owned by the caller (not closed here); otherwise one is made and closed
     with the app. `launcher`: starts sync runs for POST /api/v1/sync-runs (None: disabled)."""
-    app = web.Application(middlewares=[problem_middleware, validation_middleware])
+    app = web.Application(
+        middlewares=[problem_middleware, validation_middleware],
+        # Room for every valid request (a 500-character Korean q is 4,500 bytes encoded,
+        # plus a cursor); beyond it aiohttp answers 400 in plain text, before any middleware.
+        handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_REQUEST_LINE},
+    )
     app[SETTINGS] = settings
     app[NAMES] = Names.from_settings(settings)
     app[CURSORS] = CursorCodec(cursor_secret(settings))

@@ -10,6 +10,7 @@ from marshmallow import ValidationError, fields, validate
 from service.timewindow import Instant, parse_instant
 
 MAX_RESULT_WINDOW = 10_000
+MAX_VALUES = 20  # per repeatable parameter; keeps every valid URL well inside the line limit
 
 
 class InstantField(fields.String):

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from service.schemas.fields import limit, offset
+from service.schemas.fields import MAX_VALUES, limit, offset
 from trials.syncapi import SOURCE_NAMES, TRIGGERS
 
 STATUSES = ("running", "completed", "partial", "failed")
@@ -24,14 +24,17 @@ class JsonBoolean(fields.Boolean):
 class SyncRunQuerySchema(Schema):
     source = fields.List(
         fields.String(validate=validate.OneOf(SOURCE_NAMES)),
+        validate=validate.Length(max=MAX_VALUES),
         metadata={"description": "Only runs of these sources (repeatable)"},
     )
     status = fields.List(
         fields.String(validate=validate.OneOf(STATUSES)),
+        validate=validate.Length(max=MAX_VALUES),
         metadata={"description": "Only runs in these states (repeatable)"},
     )
     run_id = fields.List(
         fields.String(validate=validate.Length(1, 200)),
+        validate=validate.Length(max=MAX_VALUES),
         metadata={"description": "Only these runs (repeatable)"},
     )
     offset = offset()

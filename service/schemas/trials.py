@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from service.schemas.fields import cursor, instant, limit, offset
+from service.schemas.fields import MAX_VALUES, cursor, instant, limit, offset
 from service.search import CHANGES, SORTS
 from trials.model import PHASES, STATUSES, STUDY_TYPES
 from trials.syncapi import SOURCE_NAMES
@@ -18,6 +18,7 @@ DATES_NOTE = (
 def _source_filter() -> fields.List:
     return fields.List(
         fields.String(validate=validate.OneOf(SOURCE_NAMES)),
+        validate=validate.Length(max=MAX_VALUES),
         metadata={"description": "Only these registries (repeatable)."},
     )
 
@@ -26,6 +27,7 @@ def _keywords(description: str, vocabulary: tuple[str, ...] | None = None) -> fi
     check = validate.OneOf(vocabulary) if vocabulary else validate.Length(1, 100)
     return fields.List(
         fields.String(validate=check),
+        validate=validate.Length(max=MAX_VALUES),
         metadata={"description": description + " (repeatable; any of the values)"},
     )
 
