@@ -158,6 +158,8 @@ async def test_offset_and_limit(client: Client) -> None:
         ("registered_from=2026-13-01", "registered_from"),
         ("updated_from=2026-02-03&updated_to=2026-02-01", "updated_from"),
         ("q=" + "가" * 501, "q"),
+        ("q=" + "가" * 3000, "q"),  # 27 KB of URL: still a problem+json, naming q
+        ("source=cris" + "&source=cris" * 20, "source"),
         ("include_removed=maybe", "include_removed"),
         ("colour=blue", "colour"),
     ],
