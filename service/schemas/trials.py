@@ -152,7 +152,10 @@ class TrialDetailSchema(TrialSchema):
 
 
 class SearchItemSchema(TrialSchema):
-    score = fields.Float(allow_none=True, metadata={"description": "Relevance (null unless q)"})
+    score = fields.Float(
+        allow_none=True,
+        metadata={"description": "Relevance score; null unless q is given and sort=relevance"},
+    )
     highlight = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.String()),
