@@ -55,6 +55,14 @@ class Faults:
     delay_s: float = 0.0  # every request waits this long (lets a test kill a run mid-way)
     detail_status: int | None = None  # CRIS detail requests answer this HTTP status
     total_extra: int = 0  # totalCount says more than the pages hold (a crawl skipped some)
+    malformed_json: int = 0  # the next N requests answer 200 with a body that is not JSON
+    cut_json: int = 0  # the next N requests answer 200 with the JSON cut in half
+    truncated: int = 0  # the next N requests drop the connection half-way through the body
+    # iCReaT page switches (1-based page numbers)
+    xml_error_page: int | None = None  # this page answers the gateway's XML application error
+    empty_page: int | None = None  # this page answers an empty `data` list
+    duplicate_page: int | None = None  # this page repeats the first record of page 1
+    extra_rows: int = 0  # every page carries this many rows more than perPage asked for
 
 
 @dataclass
@@ -103,6 +111,27 @@ async def _faults(request: web.Request) -> web.StreamResponse | None:
     return None
 
 
+async def _broken_body(request: web.Request, body: bytes) -> web.StreamResponse | None:
+    """The body-level faults, applied to a response that would otherwise be sent whole."""
+    faults = request.app[STATE].faults
+    if faults.malformed_json > 0:
+        faults.malformed_json -= 1
+        return web.Response(body=b"<html>Bad Gateway</html>", content_type="application/json")
+    if faults.cut_json > 0:
+        faults.cut_json -= 1
+        return web.Response(body=body[: len(body) // 2], content_type="application/json")
+    if faults.truncated > 0:
+        faults.truncated -= 1
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.content_length = len(body)
+        await response.prepare(request)
+        await response.write(body[: len(body) // 2])
+        assert request.transport is not None
+        request.transport.close()  # the client sees a payload shorter than Content-Length
+        return response
+    return None
+
+
 def _key_error(request: web.Request, odcloud: bool) -> web.Response | None:
     state = request.app[STATE]
     sent = _raw_param(request, "serviceKey")
@@ -118,6 +147,11 @@ def _key_error(request: web.Request, odcloud: bool) -> web.Response | None:
     auth = {"22": "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR"}.get(
         code, "SERVICE_KEY_IS_NOT_REGISTERED_ERROR"
     )
+    return _xml_error(code, auth)
+
+
+def _xml_error(code: str, auth: str) -> web.Response:
+    """The data.go.kr gateway's error body, sent with HTTP 200 although JSON was asked for."""
     xml = (
         "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
         f"<returnAuthMsg>{auth}</returnAuthMsg><returnReasonCode>{code}</returnReasonCode>"
@@ -141,12 +175,21 @@ async def icreat(request: web.Request) -> web.StreamResponse:
     page, per_page = max(_int(request, "page", 1), 1), max(_int(request, "perPage", 10), 1)
     start = (page - 1) * per_page
     # the gateway's `limit (page-1)*perPage, page*perPage` reads page*perPage rows (API_NOTES §1.3)
-    count = page * per_page if state.faults.overlap else per_page
+    faults = state.faults
+    count = page * per_page if faults.overlap else per_page + faults.extra_rows
     data = list(state.icreat[start : start + count])
+    if page == faults.empty_page:
+        data = []
+    if page == faults.duplicate_page:
+        data.append(state.icreat[0:1][0])
+    if page == faults.xml_error_page:
+        return _xml_error("01", "APPLICATION_ERROR")
     total = len(state.icreat)
     body = {"currentCount": len(data), "data": data, "matchCount": total, "page": page}
     body.update(perPage=per_page, totalCount=total)
-    return web.Response(body=orjson.dumps(body), content_type="application/json")
+    encoded = orjson.dumps(body)
+    broken = await _broken_body(request, encoded)
+    return broken or web.Response(body=encoded, content_type="application/json")
 
 
 async def cris_list(request: web.Request) -> web.StreamResponse:
