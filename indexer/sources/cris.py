@@ -71,10 +71,15 @@ class CrisSource:
 
     def normalize(self, raw: Raw) -> Trial:
         registry_id = self.identify(raw)
-        try:
-            return _normalize(registry_id, raw.get("list", raw), raw.get("detail") or {})
-        except RecordRejected as exc:
-            raise RecordRejected(exc.reason, registry_id) from None
+        return normalize_record(registry_id, raw.get("list", raw), raw.get("detail") or {})
+
+
+def normalize_record(registry_id: str, item: Raw, detail: Raw) -> Trial:
+    """A Trial from a CRIS list item and its detail (which may be empty)."""
+    try:
+        return _normalize(registry_id, item, detail)
+    except RecordRejected as exc:
+        raise RecordRejected(exc.reason, registry_id) from None
 
 
 def _items(payload: Any, page: int) -> list[Raw]:
@@ -117,6 +122,7 @@ def _normalize(registry_id: str, item: Raw, detail: Raw) -> Trial:
     type_raw = pick("study_type_kr")
     status_raw = pick("recruitment_status_en") or pick("recruitment_status_kr")
     interventions = pick("i_freetext_kr")
+    conditions = [c for c in (pick("hc_code_kr"), pick("hc_code_en")) if c]
     return Trial(
         source="cris",
         registry_id=registry_id,
@@ -126,6 +132,7 @@ def _normalize(registry_id: str, item: Raw, detail: Raw) -> Trial:
         content_hash=content_hash(parsing.canonical_flat(item)),
         raw={"list": item, "detail": detail or None},
         summary=pick("study_summary_kr") or pick("study_summary_en"),
+        conditions=conditions,
         interventions=[interventions] if interventions else [],
         institution=pick("affiliation_kr") or _first(detail.get("research_items"), "site_name_kr"),
         sponsor=pick("primary_sponsor_kr")

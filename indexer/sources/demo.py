@@ -1,18 +1,23 @@
 """Synthetic trials for a machine without registry keys: deterministic, in Korean and English,
-shaped like iCReaT records, marked `synthetic`, with ids (`DEMO-000123`) no registry uses.
+marked `synthetic`, with ids (`DEMO-000123`) no registry uses.
 
-`demo_record(i)` builds record i on its own, so a benchmark can serve any slice of a large
-generated registry without holding it in memory.
+`demo_study(i)` is shaped like a CRIS record (list item + detail: bilingual titles, summary,
+condition, intervention type, recruitment status, dates, sites), so the demo exercises every
+search field. `demo_record(i)` is shaped like an iCReaT task; the fake registry in tests and
+benchmarks serves it. Each builds record i on its own, so a benchmark can serve any slice of a
+large generated registry without holding it in memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from indexer.sources import icreat, parsing
+from indexer.sources import cris, parsing
 from indexer.sources.base import Raw
-from trials.model import Trial
+from trials.model import Trial, content_hash
 
 T = TypeVar("T")
 
@@ -90,6 +95,100 @@ def demo_record(index: int, seed: int = 0) -> Raw:
     }
 
 
+_DEPARTMENT_OF = {
+    "위암": "Oncology",
+    "갑상선암": "Oncology",
+    "소아 백혈병": "Pediatrics",
+    "제2형 당뇨병": "Endocrinology",
+    "고혈압": "Cardiology",
+    "급성 심근경색": "Cardiology",
+    "알츠하이머병": "Neurology",
+    "우울증": "Psychiatry",
+    "천식": "Pulmonology",
+    "아토피 피부염": "Dermatology",
+    "류마티스 관절염": "Rheumatology",
+    "만성 신장병": "Nephrology",
+}
+_STUDY_DESIGNS = [
+    ("{} 환자에서 신약의 유효성 및 안전성 평가", "Efficacy and Safety of a New Drug in {}", True),
+    ("{}에 대한 다기관 무작위배정 임상시험", "A Multicenter Randomized Trial in {}", True),
+    ("{}에 대한 다기관 코호트 연구", "A Multicenter Cohort Study of {}", False),
+    ("韓國人 {} 환자의 유전체 코호트", "A Genomic Cohort of Korean Patients with {}", False),
+    ("{}의 예후 인자 분석", "Prognostic Factors in {}", False),
+]
+_OUTCOMES = [
+    ("유효성과 안전성", "efficacy and safety"),
+    ("장기 예후", "long-term prognosis"),
+    ("삶의 질 변화", "change in quality of life"),
+    ("재발률", "recurrence rate"),
+]
+_INTERVENTIONS = [
+    ("의약품", "a drug"),
+    ("의료기기", "a medical device"),
+    ("행동요법", "a behavioural therapy"),
+    ("생물학적제제", "a biologic"),
+]
+_RECRUITMENT = [
+    ("대상자 모집 전", "Not yet recruiting"),
+    ("대상자 모집 중", "Recruiting"),
+    ("대상자 모집 완료", "Active, not recruiting"),
+    ("연구 종료", "Completed"),
+]
+_TRIAL_PHASES = ["Phase 1", "Phase 2", "Phase 3", "Phase 4", "Phase 2/Phase 3"]
+_SPONSORS = ["한미약품", "유한양행", "종근당", "대웅제약", "질병관리청", "한국보건산업진흥원"]
+_EPOCH = date(2018, 1, 1)
+
+
+def _object_particle(word: str) -> str:
+    """을 after a final consonant, 를 after a vowel: the demo's Korean reads naturally."""
+    last = ord(word[-1]) - 0xAC00
+    return "을" if 0 <= last < 11172 and last % 28 else "를"
+
+
+def demo_study(index: int, seed: int = 0) -> Raw:
+    """Study `index` of the synthetic registry, CRIS-shaped; the same inputs, the same record."""
+    draw = _Draws(seed, index)
+    disease_ko, disease_en = draw.choice(_DISEASES)
+    design_ko, design_en, interventional = draw.choice(_STUDY_DESIGNS)
+    outcome_ko, outcome_en = draw.choice(_OUTCOMES)
+    kind_ko, kind_en = draw.choice(_INTERVENTIONS) if interventional else ("", "")
+    size = 20 + draw.below(1980)
+    registered = _EPOCH + timedelta(days=draw.below(2900))
+    enrolment = registered + timedelta(days=draw.below(120))
+    completed = enrolment + timedelta(days=30 * (6 + draw.below(48)))
+    status_ko, status_en = draw.choice(_RECRUITMENT)
+    hospital = draw.choice(_HOSPITALS)
+    subject = f"{kind_ko} 중재의 {outcome_ko}" if interventional else outcome_ko
+    item = {
+        "trial_id": demo_id(index),
+        "scientific_title_kr": None if index % 5 == 0 else design_ko.format(disease_ko),
+        "scientific_title_en": design_en.format(disease_en),
+        "study_type_kr": "중재연구" if interventional else "관찰연구",
+        "phase_kr": None,
+        "phase_en": draw.choice(_TRIAL_PHASES) if interventional else "Not applicable",
+        "i_freetext_kr": kind_ko or None,
+        "date_registration": registered.isoformat(),
+        "date_updated": (registered + timedelta(days=draw.below(400))).isoformat(),
+        "date_enrolment": enrolment.isoformat(),
+        "results_date_completed": completed.isoformat(),
+        "primary_sponsor_kr": draw.choice(_SPONSORS) if interventional else hospital,
+    }
+    detail = {
+        "study_summary_kr": f"본 연구는 {disease_ko} 환자 {size}명을 대상으로 "
+        f"{subject}{_object_particle(subject)} 평가한다.",
+        "study_summary_en": f"This study evaluates the {outcome_en}"
+        f"{f' of {kind_en}' if kind_en else ''} in {size} patients with {disease_en}.",
+        "hc_code_kr": disease_ko,
+        "hc_code_en": disease_en,
+        "recruitment_status_kr": status_ko,
+        "recruitment_status_en": status_en,
+        "target_size": size,
+        "affiliation_kr": hospital,
+        "research_items": [{"site_name_kr": hospital}],
+    }
+    return {"list": item, "detail": detail, "department": _DEPARTMENT_OF[disease_ko]}
+
+
 class DemoSource:
     name = "demo"
 
@@ -99,10 +198,10 @@ class DemoSource:
 
     async def fetch(self) -> AsyncIterator[Raw]:
         for index in range(1, self.count + 1):
-            yield demo_record(index, self.seed)
+            yield demo_study(index, self.seed)
 
     def identify(self, raw: Raw) -> str:
-        return icreat.identify(raw)
+        return str(raw["list"]["trial_id"])
 
     def hashed_content(self, raw: Raw) -> Any:
         return parsing.canonical_flat(raw)
@@ -111,4 +210,11 @@ class DemoSource:
         return raw
 
     def normalize(self, raw: Raw) -> Trial:
-        return icreat.normalize(self.name, raw, synthetic=True)
+        trial = cris.normalize_record(self.identify(raw), raw["list"], raw["detail"])
+        return replace(
+            trial,
+            source=self.name,
+            synthetic=True,
+            department=raw["department"],
+            content_hash=content_hash(self.hashed_content(raw)),
+        )

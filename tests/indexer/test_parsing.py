@@ -9,7 +9,7 @@ from indexer.http import encode_service_key, query_string
 from indexer.portal import read_json_error, read_xml_error
 from indexer.sources import parsing, vocab
 from indexer.sources.ctgov import CtgovSource
-from indexer.sources.demo import DemoSource, demo_record
+from indexer.sources.demo import DemoSource, demo_record, demo_study
 from indexer.sources.icreat import normalize as icreat_normalize
 from tests.indexer.registry import records
 from trials.model import content_hash, day_start
@@ -113,10 +113,20 @@ def test_normalised_icreat_task() -> None:
 
 def test_demo_records_are_deterministic_synthetic_and_bilingual() -> None:
     assert demo_record(7) == demo_record(7)
-    source = DemoSource(count=4)
-    trials = [source.normalize(demo_record(i)) for i in range(1, 5)]
+    assert demo_study(7) == demo_study(7)
+    source = DemoSource(count=10)
+    trials = [source.normalize(demo_study(i)) for i in range(1, 11)]
     assert all(t.synthetic and t.registry_id.startswith("DEMO-") for t in trials)
     assert {bool(t.title_ko) for t in trials} == {True, False}
+    assert all(t.title_en and t.summary and t.conditions and t.status for t in trials)
+    assert all(t.source == "demo" and t.department for t in trials)
+
+
+def test_demo_summaries_use_the_right_object_particle() -> None:
+    summaries = {DemoSource().normalize(demo_study(i)).summary or "" for i in range(1, 60)}
+    assert any("재발률을 평가" in s for s in summaries)  # 률 ends in a consonant
+    assert any("삶의 질 변화를 평가" in s for s in summaries)  # 화 ends in a vowel
+    assert not any("률를" in s or "화을" in s for s in summaries)
 
 
 def test_service_key_is_encoded_exactly_once() -> None:
