@@ -86,6 +86,28 @@ def _path(raw: str) -> Path | None:
     return Path(raw).expanduser() if raw.strip() else None
 
 
+def _cron(raw: str) -> str:
+    value = " ".join(raw.split())
+    if len(value.split(" ")) != 5:
+        raise ValueError("expected a 5-field cron expression such as '0 3 * * *'")
+    return value
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """`KEY=VALUE` lines of an optional .env file (comments, blank lines and quotes allowed)."""
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().removeprefix("export ").partition("=")
+        if sep and key and not key.startswith("#"):
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            values[key.strip()] = value
+    return values
+
+
 def _index_prefix(raw: str) -> str:
     value = raw.strip().lower()
     if value and not all(c.isalnum() or c in "-_" for c in value):
@@ -135,7 +157,7 @@ class Settings:
     )
     http_retries: int = _env("TRIALS_HTTP_RETRIES", int, 5, "Retries on timeouts, 429 and 5xx")
     schedule: str = _env(
-        "TRIALS_SCHEDULE", _text, "0 3 * * *", "Cron for `trials schedule` (Asia/Seoul)"
+        "TRIALS_SCHEDULE", _cron, "0 3 * * *", "Cron for `trials schedule` (Asia/Seoul)"
     )
     api_host: str = _env("TRIALS_API_HOST", _text, "127.0.0.1", "Address `trials serve` binds")
     api_port: int = _env("TRIALS_API_PORT", _port, 8080, "Port `trials serve` binds")
@@ -158,7 +180,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+        if env is None:  # the process environment wins over an optional ./.env
+            env = {**read_dotenv(Path(".env")), **os.environ}
         values: dict[str, Any] = {}
         problems: list[str] = []
         for f in fields(cls):

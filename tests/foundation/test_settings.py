@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from trials.es import client_options
-from trials.settings import Settings, SettingsError
+from trials.settings import Settings, SettingsError, read_dotenv
 
 
 def test_defaults_point_at_the_local_node() -> None:
@@ -54,3 +56,26 @@ def test_cluster_settings_become_client_options() -> None:
     assert options["hosts"] == ["https://a:9200", "https://b:9200"]
     assert options["api_key"] == "k"
     assert options["ca_certs"] == "/etc/ca.pem"
+
+
+def test_schedule_must_be_a_five_field_cron() -> None:
+    assert Settings.from_env({"TRIALS_SCHEDULE": " 30  2 * * 1 "}).schedule == "30 2 * * 1"
+    with pytest.raises(SettingsError, match="TRIALS_SCHEDULE"):
+        Settings.from_env({"TRIALS_SCHEDULE": "daily"})
+
+
+def test_dotenv_is_read_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text(
+        "# local overrides\nTRIALS_API_PORT=8181\nexport TRIALS_LOG_FORMAT='json'\n"
+        'TRIALS_INDEX_PREFIX="dev-"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    for name in ("TRIALS_API_PORT", "TRIALS_LOG_FORMAT", "TRIALS_INDEX_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRIALS_INDEX_PREFIX", "env-")
+    settings = Settings.from_env()
+    assert (settings.api_port, settings.log_format) == (8181, "json")
+    assert settings.index_prefix == "env-"
+    assert read_dotenv(tmp_path / "missing") == {}
