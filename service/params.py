@@ -17,6 +17,8 @@ def _window(parsed: dict[str, Any], start: str, end: str) -> Window:
         return window(parsed.get(start), parsed.get(end))
     except ValueError as exc:
         raise InvalidParameters.one(start, f"{exc} ({end})") from exc
+    except OverflowError as exc:  # a whole last day (9999-12-31) ends past datetime.max
+        raise InvalidParameters.one(end, "is past the last date this API can handle") from exc
 
 
 def _tuple(parsed: dict[str, Any], name: str) -> tuple[str, ...]:
@@ -44,7 +46,12 @@ def recent_params(parsed: dict[str, Any], now: datetime) -> RecentParams:
     """The window defaults to the 7 days before its end, and its end to `now`."""
     if parsed.get("updated_from") is None:
         end = _window(parsed, "updated_from", "updated_to").end or now
-        start = Instant(end - timedelta(days=DEFAULT_RECENT_DAYS), whole_day=False)
+        try:
+            start = Instant(end - timedelta(days=DEFAULT_RECENT_DAYS), whole_day=False)
+        except OverflowError as exc:
+            raise InvalidParameters.one(
+                "updated_to", "is too early for the default 7-day window; give updated_from"
+            ) from exc
         parsed = {**parsed, "updated_from": start}
     return RecentParams(
         window=_window(parsed, "updated_from", "updated_to"),

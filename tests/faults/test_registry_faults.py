@@ -19,8 +19,8 @@ PAGE = 50  # 145 records: pages of 50, 50, 45
 
 async def _live(env: Env) -> int:
     await env.es.indices.refresh(index=env.names.trials)
-    query = {"bool": {"filter": [{"term": {"source": "icreat"}}]}}
-    query["bool"]["must_not"] = [{"exists": {"field": "removed_at"}}]  # type: ignore[index]
+    source = {"term": {"source": "icreat"}}
+    query = {"bool": {"filter": [source], "must_not": [{"exists": {"field": "removed_at"}}]}}
     return int((await env.es.count(index=env.names.trials, query=query))["count"])
 
 
@@ -37,9 +37,7 @@ async def _converges(env: Env) -> None:
 
 def _adds_up(counts: Any) -> bool:
     c = counts
-    return bool(
-        c.fetched == c.created + c.updated + c.unchanged + c.stale + c.rejected + c.failed
-    )
+    return bool(c.fetched == c.created + c.updated + c.unchanged + c.stale + c.rejected + c.failed)
 
 
 @pytest.mark.parametrize(
