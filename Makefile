@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help run test deps compose-cli chromium lint typecheck node plugin pytest es-start es-stop bench bench-service clean
+.PHONY: help run test deps compose-cli chromium lint typecheck node pytest es-start es-stop bench-indexer bench-service clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ node: deps ## Fetch Elasticsearch, build (with its Java tests) and install the K
 
 pytest: deps ## The Python tests, against a real node (started here when none is running)
 	$(BIN)/pytest
+
+bench-indexer: deps ## Sync vs raw _bulk, unchanged resync, peak memory at 100k vs 10k records
+	$(BIN)/python -m bench.indexer --records 100000
 
 bench-service: deps ## API vs direct-to-node throughput/latency, and deep cursor pages
 	$(BIN)/python -m bench.service
