@@ -78,7 +78,10 @@ class Sink:
             if stored is not None and stored.removed_at:
                 restoring.add(item.trial.id)
             body = item.trial.document(
-                first_seen_at=first_seen, changed_at=self.now, run_id=self.run_id
+                first_seen_at=first_seen,
+                changed_at=self.now,
+                run_id=self.run_id,
+                last_change=_change_kind(stored),
             )
             actions.append(self._index_action(item.trial.id, body))
         await self._bulk(actions, lambda doc_id, result: _written(result, doc_id in restoring))
@@ -118,6 +121,7 @@ class Sink:
         actions = []
         for doc in found["docs"]:
             if doc.get("found"):
+                # changed_at and last_change stay: they describe the last content write
                 body = dict(doc["_source"], removed_at=self.now, last_run_id=self.run_id)
                 actions.append(self._index_action(doc["_id"], body))
         await self._bulk(actions, lambda _id, _result: "removed")
@@ -154,6 +158,14 @@ class Sink:
                 self.tally.add("stale", doc_id, "a newer version is stored (409)")
             else:
                 self.tally.add("failed", doc_id, _reason(info))
+
+
+def _change_kind(stored: Stored | None) -> str:
+    """The document's `last_change`, decided from what is stored, as `first_seen_at` is (the
+    run holds the source's lock, so the stored state is what the write will replace)."""
+    if stored is None:
+        return "created"
+    return "restored" if stored.removed_at else "updated"
 
 
 def _written(result: str | None, restoring: bool) -> Outcome:

@@ -32,16 +32,20 @@ def search_item(hit: Mapping[str, Any]) -> dict[str, Any]:
     return item
 
 
-def change_of(source: Mapping[str, Any], window: Window) -> str:
+def change_of(source: Mapping[str, Any], window: Window, change: str = "any") -> str:
+    """The list the item was asked from; under `any`, `created` when first seen in the window
+    (whether or not it changed again after), otherwise `updated`."""
+    if change != "any":
+        return change
     first_seen = source.get("first_seen_at")
     if first_seen and window.contains(datetime.fromisoformat(first_seen)):
         return "created"
     return "updated"
 
 
-def recent_item(hit: Mapping[str, Any], window: Window) -> dict[str, Any]:
+def recent_item(hit: Mapping[str, Any], window: Window, change: str = "any") -> dict[str, Any]:
     item = trial(hit["_source"])
-    item["change"] = change_of(hit["_source"], window)
+    item["change"] = change_of(hit["_source"], window, change)
     return item
 
 

@@ -7,7 +7,6 @@ User text only ever reaches `multi_match` and `match_phrase` (analysed as plain 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from service.timewindow import Window
@@ -36,6 +35,8 @@ FACETS = {"phase": "phase", "status": "status", "source": "source", "department"
 FACET_SIZE = 20
 SORTS = ("relevance", "changed_at", "registered_at")
 CHANGES = ("created", "updated", "any")
+# `last_change` values that count as an update: new content, or back in the registry
+UPDATE_KINDS = ("updated", "restored")
 # Heavy raw registry records stay out of list responses; the detail endpoint returns them.
 LIST_SOURCE_EXCLUDES = ("raw",)
 
@@ -154,21 +155,24 @@ def search_body(params: SearchParams) -> dict[str, Any]:
 
 
 def change_clause(change: str, window: Window) -> dict[str, Any]:
-    """created: first seen in the window. updated: first seen before the window and changed in
-    it. The two never overlap and together make `any` (a trial first seen in the window and
-    changed again later in it counts once, as created)."""
+    """created: first seen in the window. updated: its content changed in the window by an
+    update or a restore (`changed_at` in it, and `last_change`, what the indexer's write that
+    set `changed_at` was, is `updated` or `restored`). A trial first seen and then changed
+    again in one window is in both; `any` is their union."""
     created = {"range": {"first_seen_at": window.range_clause()}}
-    changed = {"range": {"changed_at": window.range_clause()}}
+    updated = {
+        "bool": {
+            "filter": [
+                {"range": {"changed_at": window.range_clause()}},
+                {"terms": {"last_change": list(UPDATE_KINDS)}},
+            ]
+        }
+    }
     if change == "created":
         return created
     if change == "updated":
-        before = {"range": {"first_seen_at": {"lt": _iso(window.start)}}} if window.start else None
-        return {"bool": {"filter": [changed, *([before] if before else [])]}}
-    return {"bool": {"should": [created, changed], "minimum_should_match": 1}}
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+        return updated
+    return {"bool": {"should": [created, updated], "minimum_should_match": 1}}
 
 
 def recent_body(params: RecentParams) -> dict[str, Any]:

@@ -72,12 +72,27 @@ async def ensure_indices(es: AsyncElasticsearch, settings: Settings) -> dict[str
         existing = await indices_behind(es, alias)
         if existing:
             result[alias] = existing[-1]
+            await _add_new_fields(es, alias, spec_name)
             continue
         index = await create_index(es, settings, spec_name)
         await es.indices.put_alias(index=index, name=alias, is_write_index=True)
         result[alias] = index
     await es.cluster.health(index=list(result.values()), wait_for_status="yellow", timeout="30s")
     return result
+
+
+async def _add_new_fields(es: AsyncElasticsearch, alias: str, spec_name: str) -> None:
+    """Fields added to a spec without a version bump (additive, so no reindex is needed) are
+    put into the existing index; a `dynamic: strict` index would reject documents with them."""
+    spec = mappings.load(spec_name)
+    found = await es.indices.get_mapping(index=alias)
+    for body in found.body.values():
+        mapping = body["mappings"]
+        if int(mapping.get("_meta", {}).get("version", 0)) != spec.version:
+            continue  # another version is for `trials reindex`, not for an in-place change
+        missing = {k: v for k, v in spec.properties.items() if k not in mapping["properties"]}
+        if missing:
+            await es.indices.put_mapping(index=alias, properties=missing)
 
 
 async def swap_alias(es: AsyncElasticsearch, alias: str, new_index: str) -> list[str]:

@@ -28,6 +28,9 @@ PHASES = (
     "not_applicable",
     "other",
 )
+# What a write that sets `changed_at` was: a new trial, new content, or a trial back in its
+# registry after it had disappeared (`removed_at` cleared).
+CHANGE_KINDS = ("created", "updated", "restored")
 STUDY_TYPES = ("interventional", "observational", "expanded_access", "other")
 STATUSES = (
     "not_yet_recruiting",
@@ -122,14 +125,24 @@ class Trial:
         return doc_id(self.source, self.registry_id)
 
     def document(
-        self, *, first_seen_at: str, changed_at: str, run_id: str, removed_at: str | None = None
+        self,
+        *,
+        first_seen_at: str,
+        changed_at: str,
+        run_id: str,
+        removed_at: str | None = None,
+        last_change: str | None = None,
     ) -> dict[str, Any]:
-        """The Elasticsearch `_source`; the sink supplies the times only it knows."""
+        """The Elasticsearch `_source`; the sink supplies the times only it knows, and
+        `last_change`: what the write that set `changed_at` was (one of `CHANGE_KINDS`)."""
+        if last_change is not None and last_change not in CHANGE_KINDS:
+            raise ValueError(f"last_change must be one of {CHANGE_KINDS}, not {last_change!r}")
         body = asdict(self)
         body.update(
             id=self.id,
             first_seen_at=first_seen_at,
             changed_at=changed_at,
+            last_change=last_change,
             removed_at=removed_at,
             last_run_id=run_id,
         )

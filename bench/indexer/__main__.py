@@ -69,7 +69,9 @@ def _documents(index: str, count: int, part: int, parts: int) -> Iterator[dict[s
     for i in range(1 + part, count + 1, parts):
         trial = source.normalize(demo_record(i))
         trial.source = "icreat"
-        body = trial.document(first_seen_at=now, changed_at=now, run_id="raw-bulk")
+        body = trial.document(
+            first_seen_at=now, changed_at=now, run_id="raw-bulk", last_change="created"
+        )
         yield {"_index": index, "_id": trial.id, "_source": body}
 
 

@@ -76,9 +76,18 @@ async def search_trials(request: web.Request) -> web.Response:
     description="Newest change first (`changed_at` descending, then `id`). The window "
     "`[updated_from, updated_to]` is inclusive at both ends and defaults to the rolling last 7 "
     "days. A date without a time means the whole day in Asia/Seoul (KST, UTC+9); a date-time "
-    "without an offset is read as KST. `created` = first seen by our index in the window; "
-    "`updated` = first seen before the window and its registry content changed in it (our "
-    "`changed_at`, which moves only when the content hash changes). Each item says which.",
+    "without an offset is read as KST.\n\n"
+    "* `change=created`: `first_seen_at` (when our index first saw the trial) is in the "
+    "window.\n"
+    "* `change=updated`: `changed_at` is in the window and the write that set it was an "
+    "update (`last_change=updated`: the registry content changed, by its content hash) or a "
+    "restore (`last_change=restored`: the trial came back to its registry after it had "
+    "disappeared; restores count as updates). A trial first seen and updated again in the "
+    "same window is listed under both `created` and `updated`.\n"
+    "* `change=any` (default): either, each trial once.\n\n"
+    "Only a trial's latest change is kept, so a trial updated in the window and again after "
+    "it is not listed as updated in that window. Each item's `change` names the list it is "
+    "in; under `any`, `created` when first seen in the window, otherwise `updated`.",
     responses={
         200: _ok(RecentPageSchema, examples.RECENT_PAGE, "A page of changed trials"),
         400: BAD_PARAMETER,
@@ -96,7 +105,7 @@ async def recent_trials(request: web.Request) -> web.Response:
     body = recent_body(params)
     fetched = await fetch_page(app[ES], app[NAMES].trials, body, paging, app[CURSORS], "recent")
     page = pages.list_page(
-        [pages.recent_item(hit, params.window) for hit in fetched.hits],
+        [pages.recent_item(hit, params.window, params.change) for hit in fetched.hits],
         pages.total_of(fetched.response),
         offset=fetched.offset,
         limit=paging.limit,

@@ -39,6 +39,7 @@ TRIAL: dict[str, Any] = {
     "source_updated_at": "2026-02-02T15:00:00.000Z",
     "first_seen_at": "2026-02-03T18:00:04.120Z",
     "changed_at": "2026-02-03T18:00:04.120Z",
+    "last_change": "created",
     "removed_at": None,
     "content_hash": "9f2c1e0b7a4d4c3e",
 }

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from service.schemas.fields import MAX_VALUES, cursor, instant, limit, offset
 from service.search import CHANGES, SORTS
-from trials.model import PHASES, STATUSES, STUDY_TYPES
+from trials.model import CHANGE_KINDS, PHASES, STATUSES, STUDY_TYPES
 from trials.syncapi import SOURCE_NAMES
 
 DATES_NOTE = (
@@ -84,9 +84,10 @@ class RecentQuerySchema(Schema):
     change = fields.String(
         validate=validate.OneOf(CHANGES),
         metadata={
-            "description": "created: first seen in the window. updated: first seen before the "
-            "window and its content changed in it. any (default): either. Each trial appears "
-            "once, tagged with its `change`.",
+            "description": "created: first seen in the window. updated: its content changed "
+            "in the window (`changed_at` in it, and `last_change` updated or restored), "
+            "however recently it was first seen. any (default): either, each trial once, "
+            "tagged with its `change`.",
         },
     )
     source = _source_filter()
@@ -143,6 +144,14 @@ class TrialSchema(Schema):
     source_updated_at = _stamp("Last update at the registry, when it says")
     first_seen_at = _stamp("When our index first saw the trial")
     changed_at = _stamp("When its content last changed in our index")
+    last_change = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(CHANGE_KINDS),
+        metadata={
+            "description": "What set `changed_at`: created (first seen), updated (registry "
+            "content changed) or restored (back in its registry after it had disappeared)"
+        },
+    )
     removed_at = _stamp("When it disappeared from its registry (null while present)")
     content_hash = _text("Hash of the registry's meaningful content")
 
@@ -164,7 +173,13 @@ class SearchItemSchema(TrialSchema):
 
 
 class RecentItemSchema(TrialSchema):
-    change = fields.String(validate=validate.OneOf(("created", "updated")))
+    change = fields.String(
+        validate=validate.OneOf(("created", "updated")),
+        metadata={
+            "description": "The list the trial is in: `change` when created or updated was "
+            "asked; under any, created when first seen in the window, otherwise updated"
+        },
+    )
 
 
 class FacetBucketSchema(Schema):

@@ -35,6 +35,7 @@ class Spec:
     status: str = "completed"
     study_type: str = "interventional"
     removed_days: float | None = None
+    last_change: str | None = None  # default: created if never changed since, else updated
 
 
 SPECS = (
@@ -53,7 +54,7 @@ SPECS = (
         "C130011",
         "대한민국 쇼그렌 증후군 코호트 구축",
         2,
-        2,
+        1.5,  # first seen and updated again inside the default 7-day window
         institution="가톨릭대 서울성모병원",
         department="Rheumatology",
         study_type="observational",
@@ -107,6 +108,7 @@ SPECS = (
         department="Endocrinology",
         phase="phase_3",
         status="recruiting",
+        last_change="restored",  # back in its registry 5 days ago
     ),
     Spec(
         "cris",
@@ -202,11 +204,13 @@ def trial_doc(spec: Spec, now: datetime) -> dict[str, Any]:
         source_updated_at=utc_iso(changed),
     )
     removed = None if spec.removed_days is None else now - timedelta(days=spec.removed_days)
+    never_changed = spec.changed_days == spec.first_seen_days
     return trial.document(
         first_seen_at=utc_iso(first_seen),
         changed_at=utc_iso(changed),
         run_id=f"{spec.source}-fixture",
         removed_at=None if removed is None else utc_iso(removed),
+        last_change=spec.last_change or ("created" if never_changed else "updated"),
     )
 
 

@@ -114,15 +114,18 @@ def test_no_query_sorts_by_change_and_keeps_removed_on_request() -> None:
     assert "highlight" not in body
 
 
-def test_recent_created_and_updated_partition_any() -> None:
+def test_recent_any_is_created_or_updated() -> None:
     start = datetime(2026, 2, 1, tzinfo=UTC)
     win = window(parse_instant(start.isoformat()), None)
     updated = recent_body(RecentParams(win, "updated"))["query"]["bool"]["filter"][0]
-    assert {"range": {"first_seen_at": {"lt": start.isoformat()}}} in updated["bool"]["filter"]
+    assert updated["bool"]["filter"] == [
+        {"range": {"changed_at": {"gte": start.isoformat()}}},
+        {"terms": {"last_change": ["updated", "restored"]}},
+    ]
     created = recent_body(RecentParams(win, "created"))["query"]["bool"]["filter"][0]
     assert created == {"range": {"first_seen_at": {"gte": start.isoformat()}}}
     both = recent_body(RecentParams(win, "any"))["query"]["bool"]["filter"][0]
-    assert both["bool"]["minimum_should_match"] == 1
+    assert both["bool"] == {"should": [created, updated], "minimum_should_match": 1}
 
 
 def test_conditional_get() -> None:

@@ -10,10 +10,11 @@ from aiohttp.test_utils import TestClient
 
 Client = TestClient[Any, Any]
 
-# In the corpus (days ago): C130011 first seen 2; KCT0011569 first seen 3; C100002 first seen
-# 40, changed 1; NCT05923281 first seen 20, changed 5; KCT0000001 changed 1 but removed.
+# In the corpus (days ago): C130011 first seen 2, updated 1.5; KCT0011569 first seen 3;
+# C100002 first seen 40, updated 1; NCT05923281 first seen 20, restored 5; KCT0000001 changed
+# 1 but removed.
 CREATED = ["icreat:C130011", "cris:KCT0011569"]
-UPDATED = ["icreat:C100002", "ctgov:NCT05923281"]
+UPDATED = ["icreat:C100002", "icreat:C130011", "ctgov:NCT05923281"]
 
 
 async def page(client: Client, query: str = "") -> dict[str, Any]:
@@ -29,7 +30,7 @@ async def test_default_window_is_the_last_seven_days(client: Client) -> None:
         "icreat:C130011",
         "cris:KCT0011569",
         "ctgov:NCT05923281",
-    ]  # changed 1, 2, 3 and 5 days ago: newest first
+    ]  # changed 1, 1.5, 3 and 5 days ago: newest first
     assert [i["change"] for i in body["items"]] == ["updated", "created", "created", "updated"]
     assert body["total"] == 4
     assert body["next_cursor"] is None
@@ -40,6 +41,17 @@ async def test_change_kinds(client: Client, change: str, expected: list[str]) ->
     body = await page(client, f"change={change}")
     assert [i["id"] for i in body["items"]] == expected
     assert {i["change"] for i in body["items"]} == {change}
+
+
+async def test_created_and_updated_in_one_window_is_in_both_lists(client: Client) -> None:
+    lists = {change: await page(client, f"change={change}") for change in ("created", "updated")}
+    for change, body in lists.items():
+        item = next(i for i in body["items"] if i["id"] == "icreat:C130011")
+        assert (item["change"], item["last_change"]) == (change, "updated")
+    both = await page(client, "change=any")
+    assert [i["id"] for i in both["items"]].count("icreat:C130011") == 1
+    # created and never changed since: not an update, however recent
+    assert "cris:KCT0011569" not in [i["id"] for i in lists["updated"]["items"]]
 
 
 async def test_removed_on_request(client: Client) -> None:
@@ -54,8 +66,9 @@ async def test_explicit_window_and_source(client: Client, now: datetime) -> None
     assert [i["id"] for i in body["items"]] == ["ctgov:NCT05923281", "icreat:C130010"]
     # NCT05923281 was first seen inside this window, so it counts once, as created.
     assert [i["change"] for i in body["items"]] == ["created", "created"]
+    # ... and it was also restored in it (a restore counts as an update)
     window = f"updated_from={start}&updated_to={end}&change=updated".replace("+", "%2B")
-    assert (await page(client, window))["items"] == []
+    assert [i["id"] for i in (await page(client, window))["items"]] == ["ctgov:NCT05923281"]
     body = await page(client, f"updated_from={start[:10]}&source=icreat")
     assert "ctgov:NCT05923281" not in [i["id"] for i in body["items"]]
 
