@@ -1,0 +1,67 @@
+"""Property-based sweeps: any mix of known and unknown parameters with any text (the served
+API never answers 5xx, answers within the bound, and every refusal is a problem); and the pure
+query builder, for any text in any parameter, only ever emits plain-text query types."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.params import recent_params, search_params
+from service.schemas.trials import RecentQuerySchema, TrialSearchQuerySchema
+from service.search import recent_body, search_body
+from tests.hostile.checks import (
+    FORBIDDEN,
+    assert_nothing_dangerous_sent,
+    assert_refused_cleanly,
+    keys_of,
+)
+from tests.hostile.conftest import Served
+
+NAMES = sorted(set(TrialSearchQuerySchema().fields) | set(RecentQuerySchema().fields))
+SYNTAX = ["*", "?", "/.*/", '"', "'", "\\", "~", "^", "[", "{", "..", "%00"]
+NUMBERS = ["NaN", "-1", "1e309", "9" * 30]
+DATES = ["0001-01-01", "9999-12-31", "2026-02-30", "2026-02-03T09:00+25:00"]
+NASTY = st.sampled_from([*SYNTAX, *NUMBERS, *DATES])
+VALUES = st.one_of(st.text(max_size=40), NASTY, st.integers().map(str))
+PARAMS = st.lists(
+    st.tuples(st.one_of(st.sampled_from(NAMES), st.text(min_size=1, max_size=10)), VALUES),
+    max_size=8,
+)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pairs=PARAMS, endpoint=st.sampled_from(["/api/v1/trials", "/api/v1/trials/recent"]))
+def test_any_parameters_get_an_answer_or_a_problem(
+    served: Served, pairs: list[tuple[str, str]], endpoint: str
+) -> None:
+    since = len(served.proxy.sent)
+    path = f"{endpoint}?{urlencode(pairs)}"
+    reply = served.api.get(path)
+    assert_refused_cleanly(reply, len(path))
+    assert reply.status in (200, 400), (path, reply.status, reply.body[:300])
+    assert_nothing_dangerous_sent(served, since)
+
+
+def _user_text_only_in_plain_queries(body: object) -> None:
+    assert not FORBIDDEN & set(keys_of(body))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    q=st.text(max_size=60),
+    institution=st.text(max_size=30),
+    department=st.lists(st.text(max_size=20), max_size=3),
+    sort=st.sampled_from([None, "relevance", "changed_at", "registered_at"]),
+)
+def test_the_builder_emits_no_pattern_or_script_query_for_any_text(
+    q: str, institution: str, department: list[str], sort: str | None
+) -> None:
+    parsed = {"q": q, "institution": institution, "department": department, "sort": sort}
+    body = search_body(search_params(parsed))
+    _user_text_only_in_plain_queries(body)
+    recent = recent_body(recent_params({"source": ["cris"]}, datetime.now(UTC)))
+    _user_text_only_in_plain_queries(recent)
