@@ -12,6 +12,7 @@ from elasticsearch import AsyncElasticsearch
 
 from indexer.catalog import check_names
 from indexer.run import RunOptions, run_source
+from trials.indices import ensure_indices
 from trials.settings import Settings
 from trials.syncapi import SyncLauncher
 
@@ -23,6 +24,7 @@ def make_launcher(
 ) -> SyncLauncher:
     tasks: set[asyncio.Task[object]] = set()  # strong references until each run ends
     base = options or RunOptions(trigger="api")
+    creating = asyncio.Lock()
 
     async def start_one(source: str, full: bool) -> str:
         started: asyncio.Future[str] = asyncio.get_running_loop().create_future()
@@ -49,6 +51,8 @@ def make_launcher(
 
     async def launch(sources: Sequence[str], full: bool) -> list[str]:
         check_names(list(sources))
+        async with creating:  # runs started at once would each create the missing indices
+            await ensure_indices(es, settings)
         return [await start_one(source, full) for source in sources]
 
     return launch

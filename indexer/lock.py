@@ -8,7 +8,7 @@ taken over with a compare-and-set on `_seq_no`/`_primary_term`, so only one take
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -19,6 +19,9 @@ from elasticsearch import AsyncElasticsearch, ConflictError, NotFoundError
 
 from trials.model import utc_iso
 from trials.syncapi import SyncAlreadyRunning
+
+log = logging.getLogger(__name__)
+ACQUIRE_ATTEMPTS = 5
 
 
 def _alive(pid: int) -> bool:
@@ -64,20 +67,32 @@ class SourceLock:
         }
 
     async def acquire(self) -> None:
-        try:
-            done = await self.es.index(
-                index=self.alias,
-                id=self.source,
-                document=self._body(),
-                op_type="create",
-                refresh=True,
-            )
-        except ConflictError:
-            done = await self._take_over()
-        self.seq_no, self.primary_term = done["_seq_no"], done["_primary_term"]
+        """Create the lock, or take over an abandoned one. The holder may release it (or
+        another taker win it) between any two of our requests; then we look again."""
+        for _ in range(ACQUIRE_ATTEMPTS):
+            done: Any
+            try:
+                done = await self.es.index(
+                    index=self.alias,
+                    id=self.source,
+                    document=self._body(),
+                    op_type="create",
+                    refresh=True,
+                )
+            except ConflictError:
+                done = await self._take_over()
+                if done is None:
+                    continue
+            self.seq_no, self.primary_term = done["_seq_no"], done["_primary_term"]
+            return
+        raise SyncAlreadyRunning(self.source, "the lock kept changing hands; try again")
 
-    async def _take_over(self) -> Any:
-        held = await self.es.get(index=self.alias, id=self.source)
+    async def _take_over(self) -> Any | None:
+        """The takeover's result, or None when the lock changed meanwhile (look again)."""
+        try:
+            held = await self.es.get(index=self.alias, id=self.source)
+        except NotFoundError:  # released since our create failed
+            return None
         if not _abandoned(held["_source"], datetime.now(UTC)):
             raise SyncAlreadyRunning(self.source, str(held["_source"].get("owner")))
         try:
@@ -89,8 +104,8 @@ class SourceLock:
                 if_primary_term=held["_primary_term"],
                 refresh=True,
             )
-        except ConflictError:
-            raise SyncAlreadyRunning(self.source, "another run took over the lock") from None
+        except ConflictError:  # another taker won, or the holder released it: look again
+            return None
 
     async def renew(self) -> bool:
         """Push the expiry forward; False when the lock is no longer ours."""
@@ -107,9 +122,11 @@ class SourceLock:
         self.seq_no, self.primary_term = done["_seq_no"], done["_primary_term"]
         return True
 
-    async def release(self) -> None:
-        # after a takeover (our expiry passed) the lock is no longer ours to delete
-        with contextlib.suppress(ConflictError, NotFoundError):
+    async def release(self) -> bool:
+        """Delete the lock if it is still ours; False (and a log line) when it is gone or
+        taken over after our expiry passed, which is not an error: the run's writes are
+        protected by external versioning, not by the lock."""
+        try:
             await self.es.delete(
                 index=self.alias,
                 id=self.source,
@@ -117,3 +134,13 @@ class SourceLock:
                 if_primary_term=self.primary_term,
                 refresh=True,
             )
+        except (ConflictError, NotFoundError) as exc:
+            log.warning(
+                "%s: the lock of %s was no longer ours at release (%s: deleted or taken over)",
+                self.run_id,
+                self.source,
+                type(exc).__name__,
+                extra={"run_id": self.run_id, "source": self.source},
+            )
+            return False
+        return True

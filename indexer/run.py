@@ -63,6 +63,10 @@ class RunResult:
     duration_s: float
 
 
+def _ids(run_id: str, source: str) -> dict[str, str]:
+    return {"run_id": run_id, "source": source}
+
+
 def new_run_id(source: str, started: datetime) -> str:
     return f"{source}-{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}"
 
@@ -76,15 +80,25 @@ async def _locked(
     try:
         yield lock
     finally:
-        await asyncio.shield(lock.release())
+        try:
+            await asyncio.shield(lock.release())
+        except Exception:  # the run is over and logged; an unreleased lock expires by itself
+            log.exception(
+                "%s: could not release the lock of %s", run_id, source, extra=_ids(run_id, source)
+            )
 
 
 async def _heartbeat(synclog: SyncLog, run: RunRecord, lock: SourceLock, every_s: float) -> None:
+    """Saves the run's progress and pushes the lock's expiry forward. A lock lost (expired and
+    taken over, or deleted) is said once and not renewed again: the run goes on, its writes
+    protected by external versioning."""
+    held = True
     while True:
         await asyncio.sleep(every_s)
         try:
             await synclog.save(run)
-            if not await lock.renew():
+            if held and not await lock.renew():
+                held = False
                 log.warning("%s: lost the lock of %s", run.run_id, run.source)
         except Exception:
             log.exception("%s: heartbeat failed", run.run_id)
