@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help run test deps compose-cli chromium lint typecheck node pytest es-start es-stop bench-indexer bench-service clean
+.PHONY: help run test deps compose-cli chromium lint typecheck node pytest es-start es-stop bench-indexer bench-service clean soak reliability audit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,15 @@ bench-indexer: deps ## Sync vs raw _bulk, unchanged resync, peak memory at 100k 
 
 bench-service: deps ## API vs direct-to-node throughput/latency, and deep cursor pages
 	$(BIN)/python -m bench.service
+
+soak: deps ## 10 minutes of API traffic while syncs run each minute over changing data (not CI)
+	$(BIN)/python -m bench.soak
+
+reliability: deps ## Run the fault + hostile suites and regenerate bench/RELIABILITY.md
+	$(BIN)/python -m bench.reliability
+
+audit: deps ## Known vulnerabilities in the installed dependencies (pip-audit; needs PyPI's JSON API)
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 es-start: deps ## Start the local node
 	$(BIN)/trials es start

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from indexer.run import RunResult
+from tests.faults.evidence import note
 from tests.indexer.conftest import Env
 from tests.indexer.registry import records
 
@@ -24,9 +26,19 @@ async def _live(env: Env) -> int:
     return int((await env.es.count(index=env.names.trials, query=query))["count"])
 
 
-async def _converges(env: Env) -> None:
+async def _converges(env: Env, fault: str, injected: int, faulty: RunResult) -> None:
     """A clean run afterwards: every record stored once, live, nothing else written."""
     clean = await env.run("icreat", page_size=PAGE)
+    live = await _live(env)
+    note(
+        "fault",
+        fault=fault,
+        injected=injected,
+        outcome=f"{faulty.status}" + (f": {faulty.message}" if faulty.message else ""),
+        counts=faulty.counts.as_dict(),
+        then=f"next run {clean.status}, {clean.counts.fetched} fetched",
+        lost=ICREAT - live,
+    )
     assert clean.status == "completed", clean.message
     c = clean.counts
     assert c.fetched == ICREAT
@@ -54,7 +66,7 @@ async def test_a_body_that_is_not_json_fails_the_run_clearly(
     assert len(env.state.requests) == 1  # a body we cannot read is not retried
     logged = (await env.es.get(index=env.names.sync_log, id=run.run_id))["_source"]
     assert (logged["status"], logged["errors"][0]["kind"]) == ("failed", "source")
-    await _converges(env)
+    await _converges(env, f"registry answers 200 with {switch.replace('_', ' ')}", 1, run)
 
 
 async def test_a_connection_dropped_mid_body_is_retried(env: Env) -> None:
@@ -63,6 +75,7 @@ async def test_a_connection_dropped_mid_body_is_retried(env: Env) -> None:
     assert run.status == "completed", run.message
     assert run.counts.fetched == run.counts.created == ICREAT
     assert len(env.state.requests) == 3 + 2  # two cut answers, then the three pages
+    await _converges(env, "connection dropped half-way through the body", 2, run)
 
 
 async def test_the_gateway_xml_error_mid_crawl_keeps_what_was_stored(env: Env) -> None:
@@ -79,7 +92,7 @@ async def test_the_gateway_xml_error_mid_crawl_keeps_what_was_stored(env: Env) -
     assert await _live(env) == ICREAT
     env.state.faults.xml_error_page = None
     env.state.faults.delay_s = 0
-    await _converges(env)
+    await _converges(env, "gateway XML error body on page 2 of 3", 1, run)
 
 
 async def test_an_empty_page_in_the_middle_ends_the_crawl_without_tombstones(env: Env) -> None:
@@ -93,7 +106,7 @@ async def test_an_empty_page_in_the_middle_ends_the_crawl_without_tombstones(env
     )
     assert await _live(env) == ICREAT  # the 95 records it did not read are still live
     env.state.faults.empty_page = None
-    await _converges(env)
+    await _converges(env, "empty page in the middle (page 2 of 3)", 1, run)
 
 
 async def test_duplicate_ids_across_pages_are_stored_once(env: Env) -> None:
@@ -103,7 +116,7 @@ async def test_duplicate_ids_across_pages_are_stored_once(env: Env) -> None:
     assert run.counts.fetched == run.counts.created == ICREAT  # the repeat is not a record
     assert _adds_up(run.counts)
     assert await env.count("icreat") == ICREAT
-    await _converges(env)
+    await _converges(env, "a record repeated on a later page (duplicate id)", 1, run)
 
 
 async def test_pages_larger_than_asked_for_are_read_whole_and_deduplicated(env: Env) -> None:
@@ -113,4 +126,4 @@ async def test_pages_larger_than_asked_for_are_read_whole_and_deduplicated(env: 
     assert run.counts.fetched == run.counts.created == ICREAT
     assert len(env.state.requests) == 3  # perPage drives the paging, not the page's length
     assert await env.count("icreat") == ICREAT
-    await _converges(env)
+    await _converges(env, "pages 7 rows larger than perPage asked for", 3, run)

@@ -12,6 +12,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Reply:
+    request: str  # "METHOD path", as sent
     status: int
     content_type: str
     headers: dict[str, str]
@@ -58,7 +59,8 @@ class Api:
             connection.close()
         seconds = time.perf_counter() - started
         content_type = (response.getheader("Content-Type") or "").split(";")[0].strip()
-        return Reply(response.status, content_type, dict(response.getheaders()), data, seconds)
+        headers_in = dict(response.getheaders())
+        return Reply(f"{method} {path}", response.status, content_type, headers_in, data, seconds)
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
         return self.request("GET", path, headers=headers)

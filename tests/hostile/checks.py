@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from tests.faults.evidence import note
 from tests.hostile.api import Reply
 from tests.hostile.conftest import Served
 
@@ -33,7 +34,20 @@ FORBIDDEN = frozenset(
 PARSER_LIMIT = 32 * 1024
 
 
+def _shown(request: str) -> str:
+    if len(request) <= 160:
+        return request
+    return f"{request[:120]}… ({len(request):,} characters)"
+
+
 def assert_refused_cleanly(reply: Reply, request_bytes: int = 0) -> None:
+    note(
+        "hostile",
+        request=_shown(reply.request),
+        status=reply.status,
+        seconds=round(reply.seconds, 4),
+        problem=reply.is_problem if reply.status >= 400 else None,
+    )
     assert reply.status < 500, reply.body[:300]
     assert reply.seconds < BOUND_S, f"{reply.seconds:.2f} s"
     assert b"Traceback" not in reply.body

@@ -1,0 +1,74 @@
+"""Regenerate bench/RELIABILITY.md: runs the fault and hostile-input suites (tests/faults,
+tests/hostile, and the fault tests of tests/indexer, tests/service and tests/ops) against the
+real node with a junit report and an evidence log, folds in the latest soak results
+(bench/soak/last-run.json, written by `python -m bench.soak`), and describes the machine.
+Exits non-zero when a test failed or any record was lost. Usage:
+    .venv/bin/python -m bench.reliability
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.reliability import machine
+from bench.reliability.catalogue import KNOWN, SUITES
+from bench.reliability.render import Outcome, render
+from trials.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = ROOT / "bench" / "RELIABILITY.md"
+SOAK = ROOT / "bench" / "soak" / "last-run.json"
+OWN_SUITES = ["tests/faults", "tests/hostile"]
+
+
+def run_suites(workdir: Path) -> tuple[list[Outcome], list[dict[str, Any]], int]:
+    junit, evidence = workdir / "junit.xml", workdir / "evidence.jsonl"
+    env = {**os.environ, "RELIABILITY_LOG": str(evidence)}
+    command = [sys.executable, "-m", "pytest", *OWN_SUITES, *SUITES]
+    command += [f"--junitxml={junit}", "-q", "-p", "no:cacheprovider"]
+    done = subprocess.run(command, cwd=ROOT, env=env, check=False)
+    lines = evidence.read_text(encoding="utf-8").splitlines() if evidence.exists() else []
+    return read_junit(junit), [json.loads(line) for line in lines], done.returncode
+
+
+def read_junit(path: Path) -> list[Outcome]:
+    outcomes = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        module = case.get("classname", "").replace(".", "/")
+        test = f"{module}.py::{case.get('name')}"
+        status = "passed"
+        if case.find("failure") is not None or case.find("error") is not None:
+            status = "failed"
+        elif case.find("skipped") is not None:
+            status = "skipped"
+        outcomes.append(Outcome(test, status, float(case.get("time", 0))))
+    return outcomes
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    with tempfile.TemporaryDirectory() as tmp:
+        outcomes, evidence, code = run_suites(Path(tmp))
+    soak = json.loads(SOAK.read_text()) if SOAK.exists() else None
+    described = machine.describe(settings.es_hosts[0])
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text, lost = render(outcomes, evidence, KNOWN, soak, described, stamp)
+    REPORT.write_text(text, encoding="utf-8")
+    failed = [o.test for o in outcomes if o.status == "failed"]
+    print(
+        f"wrote {REPORT.relative_to(ROOT)}: {len(outcomes)} tests, {len(failed)} failed, "
+        f"{lost} records lost"
+    )
+    return 1 if failed or lost or code not in (0, 1) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
