@@ -41,7 +41,8 @@ def make_launcher(
                 if not started.done():
                     started.set_exception(exc)  # SyncAlreadyRunning reaches the caller
                 else:
-                    log.exception("background sync of %s failed", source)
+                    ids = {"run_id": started.result(), "source": source}
+                    log.exception("background sync of %s failed", source, extra=ids)
                 raise
 
         task = asyncio.create_task(run(), name=f"sync-{source}")

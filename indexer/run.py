@@ -30,6 +30,7 @@ from indexer.sources.base import Raw, Source
 from indexer.synclog import RunRecord, SyncLog
 from indexer.tally import Counts, Tally
 from trials.indices import Names, ensure_indices
+from trials.logs import log_context
 from trials.model import write_version
 from trials.settings import Settings
 
@@ -63,10 +64,6 @@ class RunResult:
     duration_s: float
 
 
-def _ids(run_id: str, source: str) -> dict[str, str]:
-    return {"run_id": run_id, "source": source}
-
-
 def new_run_id(source: str, started: datetime) -> str:
     return f"{source}-{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}"
 
@@ -83,9 +80,7 @@ async def _locked(
         try:
             await asyncio.shield(lock.release())
         except Exception:  # the run is over and logged; an unreleased lock expires by itself
-            log.exception(
-                "%s: could not release the lock of %s", run_id, source, extra=_ids(run_id, source)
-            )
+            log.exception("%s: could not release the lock of %s", run_id, source)
 
 
 async def _heartbeat(synclog: SyncLog, run: RunRecord, lock: SourceLock, every_s: float) -> None:
@@ -131,21 +126,53 @@ async def run_source(
     run_id = new_run_id(source_name, started)
     run = RunRecord(run_id, source_name, options.trigger, options.full, started, Tally())
     synclog = SyncLog(es, names.sync_log)
-    async with _locked(es, names, source_name, run_id, options.lock_ttl) as lock:
-        await synclog.save(run)
-        if on_started is not None:
-            on_started(run_id)
-        beat = asyncio.create_task(_heartbeat(synclog, run, lock, options.heartbeat_s))
+    # every line logged during the run, by any logger and in any task it starts, names it
+    with log_context(run_id=run_id, source=source_name):
         try:
-            await _execute(es, settings, names, run, options, progress, source, synclog)
+            async with _locked(es, names, source_name, run_id, options.lock_ttl) as lock:
+                await synclog.save(run)
+                if on_started is not None:
+                    on_started(run_id)
+                beat = asyncio.create_task(_heartbeat(synclog, run, lock, options.heartbeat_s))
+                try:
+                    await _execute(es, settings, names, run, options, progress, source, synclog)
+                finally:
+                    beat.cancel()
+                    if run.status == "running":  # cancelled (shutdown, Ctrl-C): say so
+                        run.status, run.message = "failed", "cancelled before it finished"
+                    run.finished = datetime.now(UTC)
+                    await asyncio.shield(synclog.save(run))
         finally:
-            beat.cancel()
-            if run.status == "running":  # cancelled (shutdown, Ctrl-C): say so, don't leave it open
-                run.status, run.message = "failed", "cancelled before it finished"
-            run.finished = datetime.now(UTC)
-            await asyncio.shield(synclog.save(run))
+            if run.finished is not None:  # the run happened (it was not refused its lock)
+                _log_summary(run, run.finished)
     duration = (run.finished - started).total_seconds()
     return RunResult(run_id, source_name, run.status, run.tally.counts, run.message, duration)
+
+
+def _log_summary(run: RunRecord, finished: datetime) -> None:
+    """The one line that ends each run, with the counts the sync log holds."""
+    counts = run.tally.counts.as_dict()
+    duration_ms = int((finished - run.started).total_seconds() * 1000)
+    shown = ", ".join(f"{n:,} {name}" for name, n in counts.items() if n or name == "fetched")
+    note = f" ({run.message})" if run.message else ""
+    log.log(
+        logging.INFO if run.status == "completed" else logging.WARNING,
+        "sync of %s %s in %.1fs: %s%s",
+        run.source,
+        run.status,
+        duration_ms / 1000,
+        shown,
+        note,
+        extra={
+            "event": "sync_run",
+            "status": run.status,
+            "trigger": run.trigger,
+            "full": run.full,
+            "duration_ms": duration_ms,
+            "counts": counts,
+            "_in_message": ("status", "duration_ms", "counts"),
+        },
+    )
 
 
 async def _execute(

@@ -63,18 +63,15 @@ def cron_trigger(settings: Settings) -> CronTrigger:
 
 async def scheduled_sync(es: AsyncElasticsearch, settings: Settings) -> None:
     """The job: every source in turn's own run; a failure is logged, never kills the scheduler."""
+    sources = list(default_sources(settings))
     try:
-        results = await run_sources(
-            es, settings, list(default_sources(settings)), RunOptions(trigger="schedule")
-        )
+        results = await run_sources(es, settings, sources, RunOptions(trigger="schedule"))
     except Exception:
         log.exception("scheduled sync failed")
         return
-    for result in results:
-        if isinstance(result, BaseException):
-            log.error("scheduled sync: %s", result)
-        else:
-            log.info("scheduled sync %s: %s %s", result.run_id, result.status, result.counts)
+    for source, result in zip(sources, results, strict=True):
+        if isinstance(result, BaseException):  # not run (locked): runs log their own summary
+            log.error("scheduled sync of %s not run: %s", source, result, extra={"source": source})
 
 
 def build_scheduler(settings: Settings, es: AsyncElasticsearch) -> AsyncIOScheduler:

@@ -5,6 +5,11 @@
 fields (`run_id`, `source`, `status`, ...), and `error` with the traceback. Secret values are
 masked in both, so a registry key that ends up in a URL or exception text is never written.
 
+A record's `_in_message` names the extras its message already shows (the access log's
+method, path, status ...): text leaves them out, JSON keeps them as fields. `log_context`
+adds fields to every line logged inside it, by any logger, in that task and the tasks it
+starts (a sync run's `run_id` and `source`).
+
 Library code only asks for loggers; `configure_logging` is called once by the CLI.
 """
 
@@ -12,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
@@ -30,6 +37,24 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 # The Elasticsearch client narrates every request at INFO; our own lines say what matters.
 _CHATTY = ("elastic_transport",)
 _MASK = "***"
+_CONTEXT: ContextVar[tuple[tuple[str, Any], ...]] = ContextVar("trials_log_context", default=())
+
+
+@contextmanager
+def log_context(**fields: Any) -> Iterator[None]:
+    """Every line logged inside carries `fields` (unless the call gives its own value)."""
+    token = _CONTEXT.set(tuple({**dict(_CONTEXT.get()), **fields}.items()))
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def _add_context(record: logging.LogRecord) -> bool:
+    for key, value in _CONTEXT.get():
+        if key not in record.__dict__:
+            setattr(record, key, value)
+    return True
 
 
 def extras(record: logging.LogRecord) -> dict[str, Any]:
@@ -60,7 +85,10 @@ class TextFormatter(_Masking):
 
     def format(self, record: logging.LogRecord) -> str:
         line = f"{_timestamp(record)} {record.levelname} {record.name}: {record.getMessage()}"
-        pairs = " ".join(f"{k}={_text_value(v)}" for k, v in extras(record).items())
+        shown = getattr(record, "_in_message", ())
+        pairs = " ".join(
+            f"{k}={_text_value(v)}" for k, v in extras(record).items() if k not in shown
+        )
         if pairs:
             line = f"{line} {pairs}"
         if record.exc_info:
@@ -123,6 +151,7 @@ def configure_logging(
     for old in [h for h in root.handlers if isinstance(h, _TrialsHandler)]:
         root.removeHandler(old)
     handler = _TrialsHandler(stream)
+    handler.addFilter(_add_context)
     handler.setFormatter(JsonFormatter(secrets) if fmt == "json" else TextFormatter(secrets))
     root.addHandler(handler)
     root.setLevel(level.upper())

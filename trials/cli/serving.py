@@ -39,6 +39,7 @@ def _launcher(settings: Settings, es: AsyncElasticsearch) -> SyncLauncher | None
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
+    from service.accesslog import LOGGER_NAME, AccessLogger
     from service.app import create_app
     from trials.es import make_client
     from trials.logs import configure_logging, secret_values
@@ -58,5 +59,12 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         f"trials API on http://{shown}:{port}/ — Swagger UI: http://{shown}:{port}/api/docs",
         flush=True,
     )
-    web.run_app(app, host=host, port=port, print=None, access_log=log)
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        print=None,
+        access_log=logging.getLogger(LOGGER_NAME),
+        access_log_class=AccessLogger,
+    )
     return 0
