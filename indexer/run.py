@@ -141,7 +141,7 @@ async def run_source(
                     if run.status == "running":  # cancelled (shutdown, Ctrl-C): say so
                         run.status, run.message = "failed", "cancelled before it finished"
                     run.finished = datetime.now(UTC)
-                    await asyncio.shield(synclog.save(run))
+                    await _record_end(synclog, run)
         finally:
             if run.finished is not None:  # the run happened (it was not refused its lock)
                 _log_summary(run, run.finished)
@@ -173,6 +173,17 @@ def _log_summary(run: RunRecord, finished: datetime) -> None:
             "_in_message": ("status", "duration_ms", "counts"),
         },
     )
+
+
+async def _record_end(synclog: SyncLog, run: RunRecord) -> None:
+    """The run's last save. When the node is gone, the result is still returned (with the
+    reason) rather than raised; the next run closes the log document left `running`."""
+    try:
+        await asyncio.shield(synclog.save(run))
+    except Exception as exc:
+        log.warning("%s: could not record the end of the run", run.run_id, exc_info=True)
+        note = f"the sync log could not be updated ({type(exc).__name__})"
+        run.message = f"{run.message}; {note}" if run.message else note
 
 
 async def _execute(
