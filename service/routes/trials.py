@@ -24,7 +24,7 @@ from service.schemas.trials import (
     TrialDetailSchema,
     TrialSearchQuerySchema,
 )
-from service.search import recent_body, registry_id_query, search_body
+from service.search import recent_body, registry_doc_id, registry_id_query, search_body
 
 routes = web.RouteTableDef()
 TAGS = ["trials"]
@@ -115,13 +115,19 @@ async def recent_trials(request: web.Request) -> web.Response:
 
 
 async def find_trial(es: AsyncElasticsearch, index: str, trial_id: str) -> dict[str, Any] | None:
-    """By our id (`cris:KCT0011569`) or by the registry id alone, in any letter case."""
-    if ":" in trial_id:
+    """By our id (`cris:KCT0011569`) or by the registry id alone, in any letter case.
+
+    A registry id in a registry's own format names its document, so a realtime GET finds it
+    (much cheaper than a search); anything else, or a GET that misses, is searched for."""
+    guessed = trial_id if ":" in trial_id else registry_doc_id(trial_id)
+    if guessed is not None:
         try:
-            found = await es.get(index=index, id=trial_id)
+            found = await es.get(index=index, id=guessed)
         except NotFoundError:
-            return None
-        return dict(found.body["_source"])
+            if ":" in trial_id:
+                return None
+        else:
+            return dict(found.body["_source"])
     result = await es.search(
         index=index, query=registry_id_query(trial_id), size=1, sort=[{"id": "asc"}]
     )

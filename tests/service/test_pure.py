@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from service.conditional import not_modified
 from service.cursor import CursorCodec, CursorState, InvalidCursor
-from service.search import RecentParams, SearchParams, recent_body, search_body
+from service.search import (
+    RecentParams,
+    SearchParams,
+    recent_body,
+    registry_doc_id,
+    search_body,
+)
 from service.timewindow import SEOUL, parse_instant, window
 
 STATE = CursorState(
@@ -139,3 +145,23 @@ def test_conditional_get() -> None:
     assert not not_modified({"If-Modified-Since": earlier}, '"b"', modified)
     assert not not_modified({"If-Modified-Since": "never"}, '"b"', modified)
     assert not not_modified({}, '"b"', modified + timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("registry_id", "expected"),
+    [
+        ("C130010", "icreat:C130010"),
+        ("kct0011569", "cris:KCT0011569"),
+        ("NCT05923281", "ctgov:NCT05923281"),
+        ("demo-000123", "demo:DEMO-000123"),
+        ("KCT001156", None),  # one digit short
+        ("NCT059232811", None),
+        ("C1300100", None),
+        ("DEMO0007", None),
+        ("당뇨병", None),
+    ],
+)
+def test_registry_ids_in_their_registry_format_name_their_document(
+    registry_id: str, expected: str | None
+) -> None:
+    assert registry_doc_id(registry_id) == expected

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from elasticsearch import AsyncElasticsearch
+
+from tests.service import corpus
+from trials.indices import Names
 
 Client = TestClient[Any, Any]
 
@@ -93,3 +98,34 @@ async def test_etag_changes_when_the_trial_changes(
         assert response.headers["ETag"] != before
     finally:
         await es.index(index=names.trials, id=doc["id"], document=doc, refresh="wait_for")
+
+
+@pytest.fixture
+async def unrefreshed(es: AsyncElasticsearch, names: Names, now: datetime) -> AsyncIterator[None]:
+    """A trial written after the last refresh, with refreshes off: a search cannot see it yet,
+    a realtime GET can. Removed again afterwards, so the corpus totals stay exact."""
+    spec = corpus.Spec("cris", "KCT0099999", "실시간 조회 연구", 0, 0)
+    doc = corpus.trial_doc(spec, now)
+    await es.indices.put_settings(index=names.trials, settings={"refresh_interval": "-1"})
+    try:
+        await es.index(index=names.trials, id=doc["id"], document=doc, refresh=False)
+        yield
+    finally:
+        await es.delete(index=names.trials, id=doc["id"], refresh=True)
+        await es.indices.put_settings(index=names.trials, settings={"refresh_interval": "1s"})
+
+
+@pytest.mark.parametrize("trial_id", ["KCT0099999", "kct0099999", "cris:KCT0099999"])
+async def test_a_registry_id_is_read_in_real_time(
+    client: Client, unrefreshed: None, trial_id: str
+) -> None:
+    response = await client.get(f"/api/v1/trials/{trial_id}")
+    assert response.status == 200
+    assert (await response.json())["id"] == "cris:KCT0099999"
+
+
+@pytest.mark.parametrize("trial_id", ["DEMO0007", "demo0007"])
+async def test_ids_in_no_registry_format_are_searched(client: Client, trial_id: str) -> None:
+    response = await client.get(f"/api/v1/trials/{trial_id}")
+    assert response.status == 200
+    assert (await response.json())["id"] == "demo:DEMO0007"
