@@ -78,7 +78,8 @@ DEPARTMENTS = (
 )
 AIMS = ("유효성과 안전성", "장기 추적 관찰", "삶의 질 개선 효과", "혈중 농도 변화", "재발률")
 DESIGNS = ("무작위배정 이중 눈가림", "단일군 공개", "다기관 관찰", "전향적 코호트")
-SOURCES = (("cris", "KCT"), ("icreat", "C"), ("ctgov", "NCT"))
+# The registries' own id formats (KCT0011569, C130010, NCT05923281), as users ask for them
+SOURCES = (("cris", "KCT", 7), ("icreat", "C", 6), ("ctgov", "NCT", 8))
 PHASES = ("phase_1", "phase_2", "phase_3", "phase_4", "not_applicable")
 STATUSES = ("recruiting", "completed", "not_yet_recruiting", "active_not_recruiting")
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
@@ -90,8 +91,8 @@ def _iso(moment: datetime) -> str:
 
 def document(n: int) -> dict[str, Any]:
     rng = random.Random(n)
-    source, prefix = SOURCES[n % len(SOURCES)]
-    registry_id = f"{prefix}{n:08d}"
+    source, prefix, digits = SOURCES[n % len(SOURCES)]
+    registry_id = f"{prefix}{n:0{digits}d}"
     c = rng.randrange(len(CONDITIONS))
     intervention, institution = rng.choice(INTERVENTIONS), rng.choice(INSTITUTIONS)
     title = (
