@@ -200,4 +200,41 @@ KNOWN = [
     ),
 ]
 
-SUITES = sorted({k.test.split("::")[0] + "::" + k.test.split("::")[1] for k in KNOWN})
+# Security claims and the tests that hold them (pass/fail is read from the same run).
+SECURITY = [
+    (
+        "tests/service/test_sync_runs.py::test_admin_auth",
+        "admin POST refuses a missing, non-Bearer, empty or wrong token (401/403 problem)",
+    ),
+    (
+        "tests/hostile/test_cursors_and_admin.py::test_admin_refuses_hostile_credentials",
+        "…and a token prefix, non-ASCII bytes, a 20 KB token, the token in another header",
+    ),
+    (
+        "tests/hostile/test_cursors_and_admin.py::test_admin_token_in_the_query_string",
+        "…and the token in the query string",
+    ),
+    (
+        "tests/hostile/test_secrets.py::test_the_service_never_echoes_or_logs_its_secrets",
+        "`trials serve` at debug level: no admin token or registry key in any response or log line",
+    ),
+    (
+        "tests/hostile/test_secrets.py::test_a_sync_never_writes_the_key_to_its_output",
+        "`trials index` at debug level (ok, 500s, bad key, quota, not JSON, registry down): the key"
+        " never in its output nor in the sync log the API serves",
+    ),
+    (
+        "tests/ops/test_compose.py::test_only_the_api_listens_on_all_interfaces",
+        "compose publishes only the API; Elasticsearch and Kibana on 127.0.0.1",
+    ),
+    (
+        "tests/hostile/test_sweep.py::test_the_builder_emits_no_pattern_or_script_query",
+        "the query builder never emits a script, regexp, wildcard, fuzzy, prefix or query_string"
+        " query for any text (hypothesis, 300 examples)",
+    ),
+]
+
+SUITES = sorted(
+    {k.test.split("::")[0] + "::" + k.test.split("::")[1] for k in KNOWN}
+    | {test for test, _ in SECURITY if not test.startswith(("tests/faults", "tests/hostile"))}
+)

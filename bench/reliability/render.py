@@ -8,22 +8,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.reliability.catalogue import Known
+from bench.reliability.catalogue import SECURITY, Known
 
 SWEEPS = ("test_any_parameters_get_an_answer_or_a_problem",)
 LIMITS = """\
-- A request line or header over 32 KiB (a 100,000-character `q`, 3,000 repeated parameters,
-  a 20 KB bearer token is under it) is refused by aiohttp's HTTP parser with a plain-text 400
-  before any application code runs, so it is a 4xx but not `application/problem+json`
-  (`service/app.py`, `MAX_REQUEST_LINE`). Everything under that limit gets a problem.
+- A request line or header over 32 KiB (here: the 100,000-character `q` and the 3,000 repeated
+  parameters) is refused by aiohttp's HTTP parser with a plain-text 400 before any application
+  code runs: a 4xx, but not `application/problem+json` (`service/app.py`, `MAX_REQUEST_LINE`).
+  Everything under that limit (a 20 KB bearer token included) gets a problem.
 - A repeated single-valued parameter (`limit=5&limit=5…`) takes its first value (200).
 - A client that announces a body and never sends it holds its connection until it gives up;
   aiohttp has no body-read timeout. Put a reverse proxy with client timeouts in front in
   production.
-- Vulnerability audit: `make audit` runs `pip-audit --strict`. On the machine below it cannot
-  work: PyPI's per-version JSON API (`/pypi/<name>/<version>/json`) answers 404 through this
-  network's mirror, so every dependency is "not found on PyPI", and OSV (`api.osv.dev`) does
-  not resolve. It is therefore not part of `make test`; see the closing note of issue 5.
+- Vulnerability audit: `make audit` runs `pip-audit --strict --skip-editable`. On the machine
+  above it cannot work, so it is not part of `make test`: PyPI's per-version JSON API answers
+  404 through this network (`curl https://pypi.org/pypi/aiohttp/3.14.5/json` → 404, while
+  `/pypi/aiohttp/json` → 200), so pip-audit reports `ERROR:pip_audit._cli:aiohappyeyeballs:
+  Dependency not found on PyPI and could not be audited: aiohappyeyeballs (2.7.1)` for every
+  dependency and exits 1; its OSV service fails too (`curl https://api.osv.dev/v1/query` →
+  `Could not resolve host: api.osv.dev`). Run `make audit` where PyPI or OSV is reachable.
 """
 
 
@@ -38,8 +41,9 @@ def _function(test: str) -> str:
     return test.split("::")[-1].split("[")[0]
 
 
-def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+def _cell(value: object, limit: int = 240) -> str:
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _faults(
@@ -101,6 +105,16 @@ def _hostile(evidence: list[dict[str, Any]]) -> tuple[list[str], int, int]:
         )
     rows += ["", "</details>"]
     return rows, len(tried), fivexx
+
+
+def _security(outcomes: Sequence[Outcome]) -> list[str]:
+    rows = ["| claim | result | test |", "|---|---|---|"]
+    for test, claim in SECURITY:
+        runs = [o for o in outcomes if o.test.startswith(test)]
+        statuses = Counter(o.status for o in runs)
+        result = "not run" if not runs else ", ".join(f"{n} {s}" for s, n in statuses.items())
+        rows.append(f"| {_cell(claim)} | {result} | `{_function(test)}` |")
+    return rows
 
 
 def _soak(soak: dict[str, Any] | None) -> tuple[list[str], int]:
@@ -186,6 +200,10 @@ def render(
         "(checked on the wire through a recording proxy in front of the real node).",
         "",
         *hostile_rows,
+        "",
+        "## Security",
+        "",
+        *_security(outcomes),
         "",
         "## Soak",
         "",

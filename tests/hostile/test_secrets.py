@@ -63,7 +63,7 @@ def test_the_service_never_echoes_or_logs_its_secrets(served: Served) -> None:
     assert_no_secret("\n".join(others), "the service log")
 
 
-async def _index(served: Served, base: str, extra: dict[str, str]) -> tuple[int, str]:
+async def _index(served: Served, base: str) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
     env.update(
         TRIALS_ES_URL=",".join(served.settings.es_hosts),
@@ -75,7 +75,6 @@ async def _index(served: Served, base: str, extra: dict[str, str]) -> tuple[int,
         TRIALS_HTTP_RETRIES="1",
         TRIALS_HTTP_TIMEOUT_S="2",
         TRIALS_LOG_LEVEL="debug",
-        **extra,
     )
     trials = str(Path(sys.executable).with_name("trials"))
     child = await asyncio.create_subprocess_exec(
@@ -98,7 +97,6 @@ async def test_a_sync_never_writes_the_key_to_its_output_or_the_sync_log(
     state = RegistryState(key=REGISTRY_KEY)
     state.cris_items = state.cris_items[:5]
     state.icreat = state.icreat[:20]
-    extra: dict[str, str] = {}
     if fault == "status_500":
         state.faults.status_500 = 100
     elif fault == "bad_key":
@@ -111,7 +109,7 @@ async def test_a_sync_never_writes_the_key_to_its_output_or_the_sync_log(
     if fault == "unreachable":
         await runner.cleanup()
     try:
-        code, output = await _index(served, base, extra)
+        code, output = await _index(served, base)
     finally:
         if fault != "unreachable":
             await runner.cleanup()
