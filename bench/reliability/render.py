@@ -122,7 +122,8 @@ def _soak(soak: dict[str, Any] | None) -> tuple[list[str], int]:
         return ["No soak results yet: run `make soak` (10 minutes)."], 0
     lost = sum(v["lost"] + v["stale_content"] + v["duplicated"] for v in soak["verdicts"])
     rows = [
-        f"Run finished {soak['finished_at']}: **{'PASS' if soak['passed'] else 'FAIL'}** — "
+        f"Run finished {soak['finished_at']} on commit {soak.get('commit', 'unknown')}: "
+        f"**{'PASS' if soak['passed'] else 'FAIL'}** — "
         f"{soak['minutes']} minutes, {soak['workers']} concurrent clients, "
         f"{soak['requests']:,} requests (p50 {soak['p50_ms']:.1f} ms, p99 "
         f"{soak['p99_ms']:.1f} ms), answers by status {soak['by_status']}, "

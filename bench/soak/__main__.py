@@ -20,6 +20,7 @@ import os
 import platform
 import random
 import signal
+import subprocess
 import sys
 import time
 import uuid
@@ -108,6 +109,14 @@ async def run_counts(es: Any, alias: str) -> dict[str, int]:
         index=alias, size=0, aggs={"s": {"terms": {"field": "status", "size": 10}}}
     )
     return {b["key"]: b["doc_count"] for b in found["aggregations"]["s"]["buckets"]}
+
+
+def commit() -> str:
+    """The commit the soak ran on (a dirty tree says so)."""
+    head = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=HERE, capture_output=True, text=True
+    )
+    return head.stdout.strip() or "unknown"
 
 
 def utcnow() -> str:
@@ -245,6 +254,7 @@ def report(
         "rss": rss,
         "secret_occurrences_in_logs": leaked,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "commit": commit(),
     }
     result["passed"] = (
         fivexx == 0
