@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from trials.cli import main
-from trials.localnode import jdk
+from trials.localnode import jdk, runas
 from trials.localnode.errors import LocalNodeError
 from trials.localnode.layout import Layout
 from trials.localnode.node import LocalNode
@@ -80,3 +81,20 @@ def test_no_jdk_gives_a_message_saying_how_to_get_one(tmp_path: Path) -> None:
 def test_jdk_21_or_newer_is_found_on_this_machine() -> None:
     home = jdk.find_java_home(env={})
     assert (jdk.java_major(home) or 0) >= 21
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing owners needs root")
+def test_chown_tree_gives_files_away_and_skips_files_that_vanish(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "a.yml").write_text("x")
+    vanished = tmp_path / "tmp-gone"  # listed by the walk, deleted before its turn
+    real_rglob = Path.rglob
+
+    def rglob_with_a_vanished_file(self: Path, pattern: str) -> list[Path]:
+        return [*real_rglob(self, pattern), vanished]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "rglob", rglob_with_a_vanished_file)
+        runas.chown_tree(tmp_path, "nobody")
+    nobody = pwd.getpwnam("nobody").pw_uid
+    assert {p.stat().st_uid for p in (tmp_path, *real_rglob(tmp_path, "*"))} == {nobody}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import pwd
-import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,11 +31,19 @@ def ensure_user(name: str, home: Path) -> None:
 
 
 def chown_tree(path: Path, user: str | None) -> None:
-    if user is not None:
-        shutil.chown(path, user, user)
-        for child in path.rglob("*"):
-            if not child.is_symlink():
-                shutil.chown(child, user, user)
+    """Give `path` and everything below it to `user`, touching only what it does not own yet.
+
+    A running node (another port, same install) creates and deletes temporary files meanwhile,
+    so a file that vanishes during the walk is skipped, not an error."""
+    if user is None:
+        return
+    entry = pwd.getpwnam(user)
+    for item in (path, *path.rglob("*")):
+        try:
+            if item.lstat().st_uid != entry.pw_uid and not item.is_symlink():
+                os.chown(item, entry.pw_uid, entry.pw_gid)
+        except FileNotFoundError:
+            continue
 
 
 def command(argv: Sequence[str], user: str | None, env: Mapping[str, str]) -> list[str]:
