@@ -12,7 +12,7 @@ import aiohttp
 from elasticsearch import AsyncElasticsearch
 
 from trials.cli import build_parser
-from trials.cli.serving import _launcher, event_loop, serve
+from trials.cli.serving import _launcher, serve
 from trials.settings import Settings
 
 
@@ -20,14 +20,6 @@ def test_serve_arguments() -> None:
     args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "8123"])
     assert args.handler is serve
     assert (args.host, args.port) == ("0.0.0.0", 8123)
-
-
-def test_serve_runs_on_uvloop() -> None:
-    loop = event_loop()
-    try:
-        assert type(loop).__module__.startswith("uvloop")
-    finally:
-        loop.close()
 
 
 async def test_the_indexer_launcher_is_wired(

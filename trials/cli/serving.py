@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -37,15 +36,6 @@ def _launcher(settings: Settings, es: AsyncElasticsearch) -> SyncLauncher | None
     return make_launcher(settings, es)
 
 
-def event_loop() -> asyncio.AbstractEventLoop:
-    """uvloop where it is installed (a dependency except on Windows), else asyncio's own."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
-
-
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
@@ -76,6 +66,5 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         print=None,
         access_log=logging.getLogger(LOGGER_NAME),
         access_log_class=AccessLogger,
-        loop=event_loop(),
     )
     return 0
