@@ -31,7 +31,11 @@ with Korean full-text search.
 """
 
 
-MAX_REQUEST_LINE = 32 * 1024
+# A request line up to 1 MiB reaches our validation, so even a 100,000-character `q` or
+# thousands of repeated parameters get a problem+json naming the parameter; past that aiohttp
+# answers a plain 400 before any middleware. Headers stay small.
+MAX_REQUEST_LINE = 1024 * 1024
+MAX_HEADER = 32 * 1024
 
 
 def cursor_secret(settings: Settings) -> bytes:
@@ -61,9 +65,7 @@ def create_app(
     with the app. `launcher`: starts sync runs for POST /api/v1/sync-runs (None: disabled)."""
     app = web.Application(
         middlewares=[problem_middleware, validation_middleware],
-        # Room for every valid request (a 500-character Korean q is 4,500 bytes encoded,
-        # plus a cursor); beyond it aiohttp answers 400 in plain text, before any middleware.
-        handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_REQUEST_LINE},
+        handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_HEADER},
     )
     app[SETTINGS] = settings
     app[NAMES] = Names.from_settings(settings)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from service.app import MAX_REQUEST_LINE
 from tests.faults.evidence import note
 from tests.hostile.api import Reply
 from tests.hostile.conftest import Served
@@ -29,9 +30,9 @@ FORBIDDEN = frozenset(
         "fuzziness",
     }
 )
-# aiohttp's HTTP parser answers a request line or header over its limit with a plain-text
-# 400 before any application code runs (service/app.py, MAX_REQUEST_LINE).
-PARSER_LIMIT = 32 * 1024
+# aiohttp's HTTP parser answers a request line over its limit with a plain-text 400 before
+# any application code runs (service/app.py, MAX_REQUEST_LINE); below it, every 4xx is ours.
+PARSER_LIMIT = MAX_REQUEST_LINE
 
 
 def _shown(request: str) -> str:
