@@ -12,10 +12,10 @@ from bench.reliability.catalogue import SECURITY, Known
 
 SWEEPS = ("test_any_parameters_get_an_answer_or_a_problem",)
 LIMITS = """\
-- A request line or header over 32 KiB (here: the 100,000-character `q` and the 3,000 repeated
-  parameters) is refused by aiohttp's HTTP parser with a plain-text 400 before any application
-  code runs: a 4xx, but not `application/problem+json` (`service/app.py`, `MAX_REQUEST_LINE`).
-  Everything under that limit (a 20 KB bearer token included) gets a problem.
+- A request line over 1 MiB or a header over 32 KiB is refused by aiohttp's HTTP parser with a
+  plain-text 400 before any application code runs: a 4xx, but not `application/problem+json`
+  (`service/app.py`, `MAX_REQUEST_LINE`, `MAX_HEADER`). Everything under those limits (the
+  100,000-character `q`, 3,000 repeated parameters, a 20 KB bearer token) gets a problem.
 - A repeated single-valued parameter (`limit=5&limit=5…`) takes its first value (200).
 - A client that announces a body and never sends it holds its connection until it gives up;
   aiohttp has no body-read timeout. Put a reverse proxy with client timeouts in front in
