@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from elasticsearch import AsyncElasticsearch, NotFoundError
+from marshmallow import Schema
 
 from service import pages
 from service.apidocs import docs, querystring_schema
@@ -13,7 +15,7 @@ from service.conditional import not_modified
 from service.errors import NotFound
 from service.jsonio import json_response
 from service.keys import CURSORS, ES, NAMES
-from service.listing import fetch_page, load_pairs, paging_of
+from service.listing import Paging, fetch_page, load_pairs, paging_of
 from service.params import recent_params, search_params
 from service.schemas import examples
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
@@ -29,6 +31,8 @@ from service.search import recent_body, registry_doc_id, registry_id_query, sear
 routes = web.RouteTableDef()
 TAGS = ["trials"]
 MAX_ID_LENGTH = 200
+# A list's query body and the function that turns one hit into one item.
+Plan = tuple[dict[str, Any], Callable[[dict[str, Any]], dict[str, Any]]]
 
 
 def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any]:
@@ -51,21 +55,11 @@ def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any
 )
 @querystring_schema(TrialSearchQuerySchema)
 async def search_trials(request: web.Request) -> web.Response:
-    app = request.app
-    parsed = request["querystring"]
-    paging = paging_of(request, parsed, app[CURSORS], "search")
-    if paging.state is not None:
-        parsed = load_pairs(TrialSearchQuerySchema(), paging.query)
-    body = search_body(search_params(parsed))
-    fetched = await fetch_page(app[ES], app[NAMES].trials, body, paging, app[CURSORS], "search")
-    page = pages.list_page(
-        [pages.search_item(hit) for hit in fetched.hits],
-        pages.total_of(fetched.response),
-        offset=fetched.offset,
-        limit=paging.limit,
-        next_cursor=fetched.next_cursor,
-    )
-    page["facets"] = pages.facets(fetched.response.get("aggregations", {}))
+    def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
+        return search_body(search_params(parsed)), pages.search_item
+
+    page, response = await _page_of_trials(request, TrialSearchQuerySchema(), "search", plan)
+    page["facets"] = pages.facets(response.get("aggregations", {}))
     return json_response(page)
 
 
@@ -96,22 +90,34 @@ async def search_trials(request: web.Request) -> web.Response:
 )
 @querystring_schema(RecentQuerySchema)
 async def recent_trials(request: web.Request) -> web.Response:
+    def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
+        params = recent_params(parsed, paging.began)
+        return recent_body(params), lambda hit: pages.recent_item(hit, params.window, params.change)
+
+    page, _ = await _page_of_trials(request, RecentQuerySchema(), "recent", plan)
+    return json_response(page)
+
+
+async def _page_of_trials(
+    request: web.Request, schema: Schema, kind: str, plan: Callable[[dict[str, Any], Paging], Plan]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The flow both lists share: offset or cursor paging (a cursor carries its own query),
+    one fetch, one page. `plan` turns the parameters into the query and the item formatter."""
     app = request.app
     parsed = request["querystring"]
-    paging = paging_of(request, parsed, app[CURSORS], "recent")
+    paging = paging_of(request, parsed, app[CURSORS], kind)
     if paging.state is not None:
-        parsed = load_pairs(RecentQuerySchema(), paging.query)
-    params = recent_params(parsed, paging.began)
-    body = recent_body(params)
-    fetched = await fetch_page(app[ES], app[NAMES].trials, body, paging, app[CURSORS], "recent")
+        parsed = load_pairs(schema, paging.query)
+    body, item = plan(parsed, paging)
+    fetched = await fetch_page(app[ES], app[NAMES].trials, body, paging, app[CURSORS], kind)
     page = pages.list_page(
-        [pages.recent_item(hit, params.window, params.change) for hit in fetched.hits],
+        [item(hit) for hit in fetched.hits],
         pages.total_of(fetched.response),
         offset=fetched.offset,
         limit=paging.limit,
         next_cursor=fetched.next_cursor,
     )
-    return json_response(page)
+    return page, fetched.response
 
 
 async def find_trial(es: AsyncElasticsearch, index: str, trial_id: str) -> dict[str, Any] | None:
