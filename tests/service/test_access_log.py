@@ -7,11 +7,7 @@ import asyncio
 import io
 import json
 import logging
-import os
-import socket
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -21,17 +17,12 @@ from elasticsearch import AsyncElasticsearch
 
 from service.accesslog import LOGGER_NAME, AccessLogger
 from service.app import create_app
+from tests.service.served import free_port, serve_env, start_serve, wait_answering
 from trials.logs import configure_logging
 from trials.settings import Settings
 
 WRONG_TOKEN = "not-the-admin-token-s3cr3t"
 FIELDS = {"method", "path", "status", "duration_ms", "size", "remote"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -48,7 +39,7 @@ async def text_served(
         access_log=logging.getLogger(LOGGER_NAME),
     )
     await runner.setup()
-    port = _free_port()
+    port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
         yield f"http://127.0.0.1:{port}", stream
@@ -81,32 +72,17 @@ async def test_text_is_one_concise_line_per_request(text_served: tuple[str, io.S
 async def test_trials_serve_logs_json_fields_and_never_headers(
     svc_settings: Settings, loaded: object
 ) -> None:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(
-        TRIALS_ES_URL=",".join(svc_settings.es_hosts),
-        TRIALS_INDEX_PREFIX=svc_settings.index_prefix,
-        TRIALS_API_PORT=str(port),
-        TRIALS_ADMIN_TOKEN="the-admin-token",
-        TRIALS_LOG_FORMAT="json",
+    port = free_port()
+    env = serve_env(
+        svc_settings, port, TRIALS_ADMIN_TOKEN="the-admin-token", TRIALS_LOG_FORMAT="json"
     )
-    process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).with_name("trials")),
-        "serve",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    process = await start_serve(
+        env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
     )
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(100):
-                try:
-                    async with http.get(f"{base}/health") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.1)
+            await wait_answering(http, f"{base}/health")
             async with http.get(f"{base}/api/v1/trials/C130010?x=1") as response:
                 assert response.status == 200
                 size = len(await response.read())
