@@ -19,8 +19,8 @@ test: deps compose-cli chromium lint typecheck node pytest ## Set up everything 
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --quiet --upgrade pip
+	$(BIN)/pip install --quiet --quiet -e '.[dev]'
 	touch $(STAMP)
 
 deps: $(STAMP) ## Create .venv and install the package with its test tools
