@@ -23,7 +23,13 @@ def test_readme_configuration_table_matches_the_settings() -> None:
 def test_readme_starts_with_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     first_block = text.split("```sh\n", 1)[1].split("```", 1)[0]
-    assert [line.split()[:2] for line in first_block.splitlines()] == [
-        ["make", "run"],
-        ["make", "test"],
+    commands = [line for line in first_block.splitlines() if not line.startswith("#")]
+    assert commands == [
+        "make run",
+        "make test",
     ]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ci[-1] == "make test"

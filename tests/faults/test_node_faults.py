@@ -7,13 +7,12 @@ and answers normally again without a restart."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,29 +30,13 @@ from trials.es import make_client
 from trials.indices import Names
 from trials.settings import Settings
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("TRIALS_ES_URL")),
-    reason="needs the local node install for a private node; TRIALS_ES_URL points elsewhere",
-)
 TOTAL = 3000
-
-
-def _start(start: Callable[[], Any]) -> Any:
-    """Starting a node chowns the whole install tree, and the shared node's temporary files can
-    vanish mid-walk (trials/localnode/runas.py, chown_tree): try again, a bounded few times."""
-    for attempt in range(3):
-        try:
-            return start()
-        except FileNotFoundError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="module")
 def node() -> Iterator[Any]:
-    with contextlib.ExitStack() as stack:
-        yield _start(lambda: stack.enter_context(private_node()))
+    with private_node() as started:
+        yield started
 
 
 @pytest.fixture
@@ -68,7 +51,7 @@ async def world(
         yield own, es
     finally:
         if node.running_pid() is None:
-            await asyncio.to_thread(_start, node.start)
+            await asyncio.to_thread(node.start)
         await es.indices.delete(
             index=f"{own.index_prefix}*", ignore_unavailable=True, allow_no_indices=True
         )
@@ -136,7 +119,7 @@ async def test_node_stopped_mid_sync_then_the_next_run_converges(
     assert "Connection" in stderr  # the reason: the node went away
     assert out.decode().splitlines()[1].split()[:2] == ["icreat", "failed"]  # summary row
 
-    await asyncio.to_thread(_start, node.start)
+    await asyncio.to_thread(node.start)
     await _wait_green_enough(es, names)
     kept = await _count(es, names)
     assert kept >= written  # every write the node acknowledged survived the stop
@@ -215,7 +198,7 @@ async def test_the_api_rides_out_a_node_restart_under_load(
             down_at = time.monotonic()
             await asyncio.to_thread(node.stop)
             await asyncio.sleep(2.0)
-            await asyncio.to_thread(_start, node.start)
+            await asyncio.to_thread(node.start)
             up_at = time.monotonic()
             deadline = up_at + 60
             while time.monotonic() < deadline:

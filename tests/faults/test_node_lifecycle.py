@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-import pytest
 
 from tests.elastic_node import private_node
 from trials.localnode import probe
-
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("TRIALS_ES_URL")),
-    reason="exercises the local node tooling; TRIALS_ES_URL points elsewhere",
-)
 
 
 def test_start_is_a_noop_on_a_running_node_and_stop_stops_exactly_it() -> None:
