@@ -28,7 +28,8 @@ from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_bulk
 
 from indexer.run import RunOptions
-from indexer.sources.demo import DemoSource, demo_record
+from indexer.sources import icreat
+from indexer.sources.demo import demo_record
 from tests.indexer.registry.server import GeneratedRows, RegistryState, start_registry
 from trials.es import make_client
 from trials.indices import create_index
@@ -64,11 +65,9 @@ async def _child(settings: Settings, prefix: str, url: str, key: str) -> dict[st
 
 def _documents(index: str, count: int, part: int, parts: int) -> Iterator[dict[str, Any]]:
     """The documents the sync writes, built the same way, for the raw `_bulk` baseline."""
-    source = DemoSource(count)
     now = "2026-01-01T00:00:00.000Z"
     for i in range(1 + part, count + 1, parts):
-        trial = source.normalize(demo_record(i))
-        trial.source = "icreat"
+        trial = icreat.normalize("icreat", demo_record(i))
         body = trial.document(
             first_seen_at=now, changed_at=now, run_id="raw-bulk", last_change="created"
         )
