@@ -6,6 +6,7 @@ one at once (`SettingsError`), so an operator fixes a configuration in one pass.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -91,6 +92,17 @@ def _cron(raw: str) -> str:
     if len(value.split(" ")) != 5:
         raise ValueError("expected a 5-field cron expression such as '0 3 * * *'")
     return value
+
+
+def _unknown(env: Mapping[str, str], known: set[str]) -> list[str]:
+    """A misspelt TRIALS_* variable would otherwise be ignored without a word."""
+    problems = []
+    for name in sorted(n for n in env if n.startswith("TRIALS_") and n not in known):
+        close = difflib.get_close_matches(name, known, n=1)
+        problems.append(
+            f"{name}: unknown setting" + (f"; did you mean {close[0]}?" if close else "")
+        )
+    return problems
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -194,6 +206,7 @@ class Settings:
             except ValueError as exc:
                 shown = "<redacted>" if f.name in SECRET_FIELDS else repr(raw)
                 problems.append(f"{name}={shown}: {exc}")
+        problems.extend(_unknown(env, {f.metadata["env"] for f in fields(cls)}))
         if problems:
             raise SettingsError(problems)
         return cls(**values)

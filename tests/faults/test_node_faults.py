@@ -83,7 +83,7 @@ async def test_node_stopped_mid_sync_then_the_next_run_converges(
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
     env.update(
         TRIALS_ES_URL=node.url,
-        TRIALS_ES_TIMEOUT_S="5",
+        TRIALS_ES_TIMEOUT="5",
         TRIALS_INDEX_PREFIX=settings.index_prefix,
         TRIALS_ICREAT_URL=f"{base}/icreat",
         TRIALS_DATA_GO_KR_KEY=state.key,

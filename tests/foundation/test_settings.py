@@ -79,3 +79,11 @@ def test_dotenv_is_read_and_the_environment_wins(
     assert (settings.api_port, settings.log_format) == (8181, "json")
     assert settings.index_prefix == "env-"
     assert read_dotenv(tmp_path / "missing") == {}
+
+
+def test_a_misspelt_variable_is_reported_with_the_likely_name() -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"TRIALS_ES_TIMEOUT_S": "5", "TRIALS_API_PORT": "8081"})
+    assert caught.value.problems == [
+        "TRIALS_ES_TIMEOUT_S: unknown setting; did you mean TRIALS_ES_TIMEOUT?"
+    ]

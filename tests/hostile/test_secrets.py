@@ -73,7 +73,7 @@ async def _index(served: Served, base: str) -> tuple[int, str]:
         TRIALS_ICREAT_URL=f"{base}/icreat",
         TRIALS_CRIS_URL=f"{base}/cris",
         TRIALS_HTTP_RETRIES="1",
-        TRIALS_HTTP_TIMEOUT_S="2",
+        TRIALS_HTTP_TIMEOUT="2",
         TRIALS_LOG_LEVEL="debug",
     )
     trials = str(Path(sys.executable).with_name("trials"))
