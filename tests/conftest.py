@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from elasticsearch import AsyncElasticsearch
 
+from tests.children import child_env
 from tests.elastic_node import NoNode, provide_node
 from trials.es import make_client
 from trials.indices import ensure_indices
@@ -33,9 +34,7 @@ def index_prefix() -> str:
 
 @pytest.fixture(scope="session")
 def settings(es_url: str, index_prefix: str) -> Settings:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(TRIALS_ES_URL=es_url, TRIALS_INDEX_PREFIX=index_prefix)
-    return Settings.from_env(env)
+    return Settings.from_env(child_env(es_url, index_prefix))
 
 
 @pytest.fixture(scope="session")

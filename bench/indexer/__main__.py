@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import dataclasses
 import json
-import os
 import sys
 import time
 import uuid
@@ -30,6 +29,7 @@ from elasticsearch.helpers import async_bulk
 from indexer.run import RunOptions
 from indexer.sources import icreat
 from indexer.sources.demo import demo_record
+from tests.children import child_env
 from tests.indexer.registry.server import GeneratedRows, RegistryState, start_registry
 from trials.es import make_client
 from trials.indices import create_index
@@ -39,12 +39,8 @@ PAGE_SIZE = 1000
 
 
 async def _child(settings: Settings, prefix: str, url: str, key: str) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(
-        TRIALS_ES_URL=",".join(settings.es_hosts),
-        TRIALS_INDEX_PREFIX=prefix,
-        TRIALS_ICREAT_URL=url,
-        TRIALS_DATA_GO_KR_KEY=key,
+    env = child_env(
+        ",".join(settings.es_hosts), prefix, TRIALS_ICREAT_URL=url, TRIALS_DATA_GO_KR_KEY=key
     )
     child = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -16,13 +16,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import os
 import socket
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -32,6 +29,7 @@ from elasticsearch.helpers import async_bulk
 from bench.service.corpus import QUERIES, document, documents
 from bench.service.load import Stats, hammer
 from service.search import SearchParams, search_body
+from tests.children import child_env, trials_executable
 from trials.es import make_client
 from trials.indices import Names, ensure_indices
 from trials.settings import Settings
@@ -74,10 +72,9 @@ def free_port() -> int:
 async def start_api(settings: Settings, port: int, log: IO[bytes]) -> asyncio.subprocess.Process:
     """`trials serve` as in production: default log level, so one access-log line per
     request, written to `log` (a file, as a container's log would be)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(TRIALS_ES_URL=",".join(settings.es_hosts), TRIALS_INDEX_PREFIX=PREFIX)
+    env = child_env(",".join(settings.es_hosts), PREFIX)
     process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).with_name("trials")),
+        trials_executable(),
         "serve",
         "--host",
         "127.0.0.1",

@@ -35,6 +35,7 @@ from bench.soak.registry import ChangingIcreat
 from bench.soak.traffic import Traffic, drive
 from bench.soak.verify import Verdict, verify_icreat, verify_static
 from indexer.sources.icreat import ID_KEY
+from tests.children import child_env, trials_executable
 from tests.elastic_node import free_port
 from tests.indexer.registry.server import RegistryState, start_registry
 from trials.es import make_client
@@ -48,11 +49,10 @@ ADMIN = "soak-admin-token-5f0c"
 GROWTH_LIMIT = 0.10
 
 
-def child_env(settings: Settings, prefix: str, base: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(
-        TRIALS_ES_URL=",".join(settings.es_hosts),
-        TRIALS_INDEX_PREFIX=prefix,
+def soak_env(settings: Settings, prefix: str, base: str) -> dict[str, str]:
+    return child_env(
+        ",".join(settings.es_hosts),
+        prefix,
         TRIALS_DATA_GO_KR_KEY=KEY,
         TRIALS_ADMIN_TOKEN=ADMIN,
         TRIALS_ICREAT_URL=f"{base}/icreat",
@@ -61,13 +61,12 @@ def child_env(settings: Settings, prefix: str, base: str) -> dict[str, str]:
         TRIALS_SCHEDULE="* * * * *",
         TRIALS_LOG_LEVEL="info",
     )
-    return env
 
 
 async def spawn(args: list[str], env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
     with log.open("wb") as out:
         return await asyncio.create_subprocess_exec(
-            str(Path(sys.executable).with_name("trials")), *args, env=env, stdout=out, stderr=out
+            trials_executable(), *args, env=env, stdout=out, stderr=out
         )
 
 
@@ -131,7 +130,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     icreat = ChangingIcreat(args.records)
     state = RegistryState(key=KEY, icreat=icreat.rows)
     registry, base = await start_registry(state)
-    env = child_env(settings, prefix, base)
+    env = soak_env(settings, prefix, base)
     logs = HERE / "logs"
     logs.mkdir(exist_ok=True)
     port = free_port()

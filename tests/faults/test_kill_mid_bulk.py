@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests.children import child_env, trials_executable
 from tests.faults.evidence import note
 from tests.indexer.conftest import Env
 from tests.indexer.registry.server import GeneratedRows
@@ -78,17 +76,16 @@ async def test_killed_during_a_bulk_request_the_next_run_converges(env: Env) -> 
     await ensure_indices(env.es, env.settings)
     relay = StallingRelay(env.settings.es_hosts[0])
     await relay.start()
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    child_env.update(
-        TRIALS_ES_URL=relay.url,
-        TRIALS_INDEX_PREFIX=env.settings.index_prefix,
+    environment = child_env(
+        relay.url,
+        env.settings.index_prefix,
         TRIALS_ICREAT_URL=env.settings.icreat_url,
         TRIALS_DATA_GO_KR_KEY=env.settings.data_go_kr_key,
     )
     child = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).with_name("trials")),
+        trials_executable(),
         *("index", "--source", "icreat"),
-        env=child_env,
+        env=environment,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )

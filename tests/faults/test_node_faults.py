@@ -9,11 +9,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +20,7 @@ from elasticsearch import AsyncElasticsearch
 
 from indexer.run import RunOptions, run_source
 from service.app import create_app
+from tests.children import child_env, trials_executable
 from tests.elastic_node import private_node
 from tests.faults.evidence import note
 from tests.indexer.conftest import FAST_HTTP
@@ -80,17 +79,15 @@ async def test_node_stopped_mid_sync_then_the_next_run_converges(
     state = RegistryState(icreat=GeneratedRows(TOTAL))
     state.faults.delay_s = 1.0  # 6 pages of 500: about 6 s, time to stop the node mid-way
     runner, base = await start_registry(state)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(
-        TRIALS_ES_URL=node.url,
+    env = child_env(
+        node.url,
+        settings.index_prefix,
         TRIALS_ES_TIMEOUT="5",
-        TRIALS_INDEX_PREFIX=settings.index_prefix,
         TRIALS_ICREAT_URL=f"{base}/icreat",
         TRIALS_DATA_GO_KR_KEY=state.key,
     )
-    trials = str(Path(sys.executable).with_name("trials"))
     child = await asyncio.create_subprocess_exec(
-        trials,
+        trials_executable(),
         *("index", "--source", "icreat"),
         env=env,
         stdout=asyncio.subprocess.PIPE,

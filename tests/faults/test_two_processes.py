@@ -6,10 +6,8 @@ written once. The registry is slowed so the winner is surely still running when 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
-from pathlib import Path
 
+from tests.children import child_env, trials_executable
 from tests.faults.evidence import note
 from tests.indexer.conftest import Env
 from tests.indexer.registry.server import GeneratedRows
@@ -19,21 +17,19 @@ TOTAL = 1000
 
 
 def _child_env(env: Env) -> dict[str, str]:
-    child = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    child.update(
-        TRIALS_ES_URL=",".join(env.settings.es_hosts),
-        TRIALS_INDEX_PREFIX=env.settings.index_prefix,
+    return child_env(
+        ",".join(env.settings.es_hosts),
+        env.settings.index_prefix,
         TRIALS_ICREAT_URL=env.settings.icreat_url,
         TRIALS_DATA_GO_KR_KEY=env.settings.data_go_kr_key,
     )
-    return child
 
 
 async def test_two_processes_one_runs_the_other_refuses(env: Env) -> None:
     env.state.icreat = GeneratedRows(TOTAL)
     env.state.faults.delay_s = 1.0  # two pages: the winner holds the lock for 2 s or more
     await ensure_indices(env.es, env.settings)
-    trials = str(Path(sys.executable).with_name("trials"))
+    trials = trials_executable()
     children = [
         await asyncio.create_subprocess_exec(
             trials,

@@ -5,9 +5,7 @@ admin token and a registry key set (so the secrets tests can look for them)."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +15,7 @@ import pytest
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_bulk
 
+from tests.children import child_env, trials_executable
 from tests.elastic_node import free_port
 from tests.hostile.api import Api
 from tests.hostile.proxy import RecordingProxy
@@ -62,16 +61,14 @@ async def hostile_corpus(es: AsyncElasticsearch, hostile_settings: Settings) -> 
 
 
 def _serve_env(settings: Settings, es_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(
-        TRIALS_ES_URL=es_url,
-        TRIALS_INDEX_PREFIX=settings.index_prefix,
+    return child_env(
+        es_url,
+        settings.index_prefix,
         TRIALS_ADMIN_TOKEN=settings.admin_token,
         TRIALS_DATA_GO_KR_KEY=settings.data_go_kr_key,
         TRIALS_CURSOR_SECRET=settings.cursor_secret,
         TRIALS_LOG_LEVEL="debug",  # the most the service ever says, to look for secrets in
     )
-    return env
 
 
 def _wait_ready(api: Api, process: subprocess.Popen[bytes]) -> None:
@@ -99,7 +96,7 @@ def served(
     proxy.start()
     port = free_port()
     log = tmp_path_factory.mktemp("hostile") / "serve.log"
-    trials = str(Path(sys.executable).with_name("trials"))
+    trials = trials_executable()
     with log.open("wb") as out:
         process = subprocess.Popen(
             [trials, "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -5,13 +5,11 @@ any response, or the sync log the API serves, in success and in failure."""
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
-from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 
+from tests.children import child_env, trials_executable
 from tests.hostile.api import Reply
 from tests.hostile.conftest import ADMIN_TOKEN, REGISTRY_KEY, Served
 from tests.indexer.registry.server import RegistryState, start_registry
@@ -64,10 +62,9 @@ def test_the_service_never_echoes_or_logs_its_secrets(served: Served) -> None:
 
 
 async def _index(served: Served, base: str) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(
-        TRIALS_ES_URL=",".join(served.settings.es_hosts),
-        TRIALS_INDEX_PREFIX=served.settings.index_prefix,
+    env = child_env(
+        ",".join(served.settings.es_hosts),
+        served.settings.index_prefix,
         TRIALS_DATA_GO_KR_KEY=REGISTRY_KEY,
         TRIALS_ADMIN_TOKEN=ADMIN_TOKEN,
         TRIALS_ICREAT_URL=f"{base}/icreat",
@@ -76,7 +73,7 @@ async def _index(served: Served, base: str) -> tuple[int, str]:
         TRIALS_HTTP_TIMEOUT="2",
         TRIALS_LOG_LEVEL="debug",
     )
-    trials = str(Path(sys.executable).with_name("trials"))
+    trials = trials_executable()
     child = await asyncio.create_subprocess_exec(
         trials,
         *("index", "--source", "icreat", "--source", "cris"),

@@ -4,7 +4,6 @@ dead run is closed by the next one, and a run killed mid-way converges on rerun.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -16,6 +15,7 @@ from indexer.lock import SourceLock
 from indexer.sink import Pending, Sink
 from indexer.sources.icreat import normalize
 from indexer.tally import Tally
+from tests.children import child_env
 from tests.indexer.conftest import Env
 from tests.indexer.registry.server import GeneratedRows
 from trials.indices import ensure_indices
@@ -105,10 +105,9 @@ async def test_a_killed_run_converges_on_rerun_without_duplicates(env: Env) -> N
     total = 2000
     env.state.icreat = GeneratedRows(total)
     env.state.faults.delay_s = 0.4  # 4 pages of 500: time to kill the process mid-run
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    child_env.update(
-        TRIALS_ES_URL=",".join(env.settings.es_hosts),
-        TRIALS_INDEX_PREFIX=env.settings.index_prefix,
+    environment = child_env(
+        ",".join(env.settings.es_hosts),
+        env.settings.index_prefix,
         TRIALS_ICREAT_URL=env.settings.icreat_url,
         TRIALS_DATA_GO_KR_KEY=env.settings.data_go_kr_key,
     )
@@ -117,7 +116,7 @@ async def test_a_killed_run_converges_on_rerun_without_duplicates(env: Env) -> N
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         *("-c", code, "index", "--source", "icreat"),
-        env=child_env,
+        env=environment,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import sys
-from pathlib import Path
 
 import aiohttp
 
+from tests.children import child_env, trials_executable
 from trials.settings import Settings
 
 
@@ -20,23 +18,17 @@ def free_port() -> int:
 
 
 def serve_env(settings: Settings, port: int, **extra: str) -> dict[str, str]:
-    """This machine's environment without TRIALS_* variables, pointed at the test node."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIALS_")}
-    env.update(
-        TRIALS_ES_URL=",".join(settings.es_hosts),
-        TRIALS_INDEX_PREFIX=settings.index_prefix,
-        TRIALS_API_PORT=str(port),
-        **extra,
+    """For `trials serve` on `port` against the test node."""
+    return child_env(
+        ",".join(settings.es_hosts), settings.index_prefix, TRIALS_API_PORT=str(port), **extra
     )
-    return env
 
 
 async def start_serve(
     env: dict[str, str], *, stdout: int, stderr: int
 ) -> asyncio.subprocess.Process:
-    trials = str(Path(sys.executable).with_name("trials"))
     return await asyncio.create_subprocess_exec(
-        trials, "serve", env=env, stdout=stdout, stderr=stderr
+        trials_executable(), "serve", env=env, stdout=stdout, stderr=stderr
     )
 
 
