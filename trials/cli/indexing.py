@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 import time
@@ -185,7 +184,6 @@ def schedule_command(args: argparse.Namespace, settings: Settings) -> int:
         cron_trigger(settings)
     except ValueError as exc:
         raise CommandError(f"TRIALS_SCHEDULE={settings.schedule!r}: {exc}", 2) from exc
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
 
     async def serve(es: AsyncElasticsearch) -> int:
         scheduler = build_scheduler(settings, es)
