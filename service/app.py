@@ -10,9 +10,10 @@ from aiohttp import web
 from aiohttp_apispec import setup_aiohttp_apispec, validation_middleware
 from elasticsearch import AsyncElasticsearch
 
+from service.batched_get import BatchedGet
 from service.cursor import CursorCodec
 from service.errors import problem_middleware, raise_invalid_parameters
-from service.keys import CURSORS, ES, LAUNCHER, NAMES, SETTINGS
+from service.keys import CURSORS, DOCS, ES, LAUNCHER, NAMES, SETTINGS
 from service.routes import setup_routes
 from trials import __version__
 from trials.es import make_client
@@ -48,6 +49,7 @@ def cursor_secret(settings: Settings) -> bytes:
 def _es_context(injected: AsyncElasticsearch | None):  # type: ignore[no-untyped-def]
     async def es_context(app: web.Application) -> AsyncIterator[None]:
         app[ES] = injected or make_client(app[SETTINGS])
+        app[DOCS] = BatchedGet(app[ES])
         yield
         if injected is None:
             await app[ES].close()

@@ -6,15 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
-from elasticsearch import AsyncElasticsearch, NotFoundError
+from elasticsearch import AsyncElasticsearch
 from marshmallow import Schema
 
 from service import pages
 from service.apidocs import docs, querystring_schema
+from service.batched_get import BatchedGet
 from service.conditional import not_modified
 from service.errors import NotFound
 from service.jsonio import json_response
-from service.keys import CURSORS, ES, NAMES
+from service.keys import CURSORS, DOCS, ES, NAMES
 from service.listing import Paging, fetch_page, load_pairs, paging_of
 from service.params import recent_params, search_params
 from service.schemas import examples
@@ -120,20 +121,18 @@ async def _page_of_trials(
     return page, fetched.response
 
 
-async def find_trial(es: AsyncElasticsearch, index: str, trial_id: str) -> dict[str, Any] | None:
+async def find_trial(
+    es: AsyncElasticsearch, docs: BatchedGet, index: str, trial_id: str
+) -> dict[str, Any] | None:
     """By our id (`cris:KCT0011569`) or by the registry id alone, in any letter case.
 
-    A registry id in a registry's own format names its document, so a realtime GET finds it
-    (much cheaper than a search); anything else, or a GET that misses, is searched for."""
+    A registry id in a registry's own format names its document, so a realtime read finds it
+    (much cheaper than a search); anything else, or a read that misses, is searched for."""
     guessed = trial_id if ":" in trial_id else registry_doc_id(trial_id)
     if guessed is not None:
-        try:
-            found = await es.get(index=index, id=guessed)
-        except NotFoundError:
-            if ":" in trial_id:
-                return None
-        else:
-            return dict(found.body["_source"])
+        found = await docs.source(index, guessed)
+        if found is not None or ":" in trial_id:
+            return found
     result = await es.search(
         index=index, query=registry_id_query(trial_id), size=1, sort=[{"id": "asc"}]
     )
@@ -201,7 +200,8 @@ async def get_trial(request: web.Request) -> web.Response:
     trial_id = request.match_info["trial_id"]
     source = None
     if len(trial_id) <= MAX_ID_LENGTH:
-        source = await find_trial(request.app[ES], request.app[NAMES].trials, trial_id)
+        app = request.app
+        source = await find_trial(app[ES], app[DOCS], app[NAMES].trials, trial_id)
     if source is None:
         raise NotFound(f"no trial has the id or registry id {trial_id!r}")
     tag, modified = pages.etag(source), pages.last_modified(source)

@@ -92,4 +92,4 @@ def assert_nothing_dangerous_sent(served: Served, since: int) -> None:
             found = FORBIDDEN & set(keys_of(body))
             assert not found, (found, sent.path, body)
         if sent.method == "POST":
-            assert path.endswith(("/_search", "/_pit", "/_count")), sent.path
+            assert path.endswith(("/_search", "/_pit", "/_count", "/_mget")), sent.path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -129,3 +130,21 @@ async def test_ids_in_no_registry_format_are_searched(client: Client, trial_id: 
     response = await client.get(f"/api/v1/trials/{trial_id}")
     assert response.status == 200
     assert (await response.json())["id"] == "demo:DEMO0007"
+
+
+async def test_concurrent_requests_each_get_their_own_trial(
+    client: Client, loaded: dict[str, Any]
+) -> None:
+    """Reads made together are batched into one request to the node; no answer is mixed up."""
+    asked: list[tuple[str | None, str]] = [
+        (doc_id, doc_id if n % 2 else doc_id.split(":")[1]) for n, doc_id in enumerate(loaded)
+    ]
+    asked += [(None, "KCT9999999"), (None, "ctgov:NCT00000000")] * 3
+
+    async def fetch(trial_id: str) -> tuple[int, str | None]:
+        response = await client.get(f"/api/v1/trials/{trial_id}")
+        body = await response.json()
+        return response.status, body.get("id") if response.status == 200 else None
+
+    results = await asyncio.gather(*(fetch(trial_id) for _, trial_id in asked))
+    assert results == [(200, want) if want else (404, None) for want, _ in asked]
