@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import socket
 import statistics
 import tempfile
 import time
@@ -30,6 +29,7 @@ from bench.service.corpus import QUERIES, document, documents
 from bench.service.load import Stats, hammer
 from service.search import SearchParams, search_body
 from tests.children import child_env, trials_executable
+from tests.elastic_node import free_port
 from trials.es import make_client
 from trials.indices import Names, ensure_indices
 from trials.settings import Settings
@@ -61,12 +61,6 @@ async def drop_corpus(settings: Settings) -> None:
         await es.indices.delete(index=f"{PREFIX}*", ignore_unavailable=True, allow_no_indices=True)
     finally:
         await es.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def start_api(settings: Settings, port: int, log: IO[bytes]) -> asyncio.subprocess.Process:

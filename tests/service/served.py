@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 
 from tests.children import child_env, trials_executable
 from trials.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def serve_env(settings: Settings, port: int, **extra: str) -> dict[str, str]:

@@ -7,7 +7,8 @@ import asyncio
 import aiohttp
 from elasticsearch import AsyncElasticsearch
 
-from tests.service.served import free_port, serve_env, start_serve, wait_answering
+from tests.elastic_node import free_port
+from tests.service.served import serve_env, start_serve, wait_answering
 from trials.cli import build_parser
 from trials.cli.serving import _launcher, serve
 from trials.settings import Settings
