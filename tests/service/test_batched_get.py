@@ -99,3 +99,14 @@ async def test_an_unreachable_node_fails_every_reader() -> None:
     finally:
         await client.close()
     assert all(isinstance(o, EsConnectionError) for o in outcomes), outcomes
+
+
+async def test_an_odd_id_does_not_spoil_the_batch_it_is_in(
+    counting: CountingClient, names: Names, loaded: dict[str, dict[str, Any]]
+) -> None:
+    docs = BatchedGet(counting)
+    odd = ["cris:" + "가" * 200, "cris:../../_cluster/settings", 'cris:"}]}', "cris:\u0000", ":"]
+    known = sorted(loaded)[:3]
+    found = await asyncio.gather(*(docs.source(names.trials, i) for i in [*odd, *known]))
+    assert list(found) == [None] * len(odd) + [loaded[i] for i in known]
+    assert counting.mgets == 1
