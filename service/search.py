@@ -14,8 +14,8 @@ from service.timewindow import Window
 from trials.model import doc_id
 
 # Titles weigh most; the registry id matches exactly (its keyword field is lower-cased).
+REGISTRY_ID_BOOST = 8
 TEXT_FIELDS = (
-    "registry_id^8",
     "title^3",
     "title.en^3",
     "title_ko^3",
@@ -99,23 +99,37 @@ def sort_clause(sort: str) -> list[dict[str, Any]]:
 
 
 def text_query(q: str) -> dict[str, Any]:
-    """Any field may match; exact phrases, above all in titles, add to the score."""
+    """Any field may match; exact phrases, above all in titles, add to the score.
+
+    The analysed fields get the query followed by a space: nori reads the end of its input as
+    the end of a sentence, where a final particle can pass for a noun (alone, `당뇨병의` is
+    당뇨 + 병의 and `환자의` is 환자 + 의; in running text, 당뇨 + 병 and 환자), so a query
+    ending in a particle would require a word no document has. The registry id, a keyword,
+    is matched as typed."""
+    text = f"{q} "
     return {
         "bool": {
             "must": [
                 {
-                    "multi_match": {
-                        "query": q,
-                        "fields": list(TEXT_FIELDS),
-                        "type": "best_fields",
-                        "operator": "or",
-                        "minimum_should_match": "3<75%",
-                        "tie_breaker": 0.3,
+                    "dis_max": {
+                        "queries": [
+                            {
+                                "multi_match": {
+                                    "query": text,
+                                    "fields": list(TEXT_FIELDS),
+                                    "type": "best_fields",
+                                    "operator": "or",
+                                    "minimum_should_match": "3<75%",
+                                    "tie_breaker": 0.3,
+                                }
+                            },
+                            {"match": {"registry_id": {"query": q, "boost": REGISTRY_ID_BOOST}}},
+                        ]
                     }
                 }
             ],
             "should": [
-                {"multi_match": {"query": q, "fields": list(PHRASE_FIELDS), "type": "phrase"}}
+                {"multi_match": {"query": text, "fields": list(PHRASE_FIELDS), "type": "phrase"}}
             ],
         }
     }

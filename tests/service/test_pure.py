@@ -102,8 +102,10 @@ def test_user_text_only_reaches_plain_text_queries(q: str) -> None:
 def test_search_body_shape() -> None:
     body = search_body(SearchParams(q="당뇨병", sources=("cris",), phases=("phase_3",)))
     must = body["query"]["bool"]["must"][0]["bool"]
-    assert must["must"][0]["multi_match"]["query"] == "당뇨병"
-    assert "title^3" in must["must"][0]["multi_match"]["fields"]
+    text, registry_id = must["must"][0]["dis_max"]["queries"]
+    assert text["multi_match"]["query"] == "당뇨병 "  # nori reads the last word as in a sentence
+    assert "title^3" in text["multi_match"]["fields"]
+    assert registry_id["match"]["registry_id"]["query"] == "당뇨병"  # a keyword: as typed
     assert must["should"][0]["multi_match"]["type"] == "phrase"
     assert {"terms": {"source": ["cris"]}} in body["query"]["bool"]["filter"]
     assert body["query"]["bool"]["must_not"] == [{"exists": {"field": "removed_at"}}]

@@ -25,6 +25,9 @@ async def ids(client: Client, query: str) -> list[str]:
     [
         ("당뇨병", {"cris:KCT0009001", "cris:KCT0009003"}),  # 당뇨병의, 당뇨병을
         ("당뇨병의 치료제를", {"cris:KCT0009001"}),  # particles in the query are dropped
+        # a particle ending the query too: alone, nori reads 당뇨병의 as 당뇨 + 병의
+        ("당뇨병의", {"cris:KCT0009001", "cris:KCT0009003"}),
+        ("환자의", {"cris:KCT0009001", "cris:KCT0009003"}),  # … and 환자의 as 환자 + 의
         ("임상시험", {"cris:KCT0009002"}),  # 임상시험을: compound plus particle
         ("임상", {"cris:KCT0009002", "icreat:C130010"}),  # a part of 임상시험, 임상연구
         ("臨床試驗", {"icreat:C200001"}),  # hanja query, hanja title
@@ -66,6 +69,13 @@ async def test_highlights_mark_matched_terms(client: Client) -> None:
     first = body["items"][0]
     assert any("<em>당뇨병</em>" in f for f in first["highlight"]["title"])
     assert first["score"] > body["items"][1]["score"]
+
+
+async def test_a_query_ending_in_a_particle_is_highlighted(client: Client) -> None:
+    body = await (await client.get("/api/v1/trials?q=당뇨병의")).json()
+    assert [item["id"] for item in body["items"]] == ["cris:KCT0009001", "cris:KCT0009003"]
+    assert any("<em>당뇨" in f for f in body["items"][0]["highlight"]["title"])
+    assert any("<em>당뇨" in f for f in body["items"][1]["highlight"]["summary"])
 
 
 async def test_removed_trials_only_on_request(client: Client) -> None:
