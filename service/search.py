@@ -32,7 +32,16 @@ TEXT_FIELDS = (
     "department.text",
 )
 PHRASE_FIELDS = ("title^6", "title.en^6", "title_ko^6", "title_en^6", "summary^2", "summary.en^2")
-HIGHLIGHT_FIELDS = ("title", "title_ko", "title_en", "summary", "conditions", "interventions")
+HIGHLIGHT_FIELDS = (
+    "title",
+    "title_ko",
+    "title_en",
+    "summary",
+    "conditions",
+    "interventions",
+    "institution",
+    "sponsor",
+)
 FACETS = {"phase": "phase", "status": "status", "source": "source", "department": "department"}
 FACET_SIZE = 20
 SORTS = ("relevance", "changed_at", "registered_at")

@@ -168,7 +168,10 @@ class SearchItemSchema(TrialSchema):
     highlight = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.String()),
-        metadata={"description": "Matched fragments per field, terms wrapped in <em>"},
+        metadata={
+            "description": "Matched fragments per field (title, title_ko, title_en, summary, "
+            "conditions, interventions, institution, sponsor), terms wrapped in <em>"
+        },
     )
 
 

@@ -71,6 +71,12 @@ async def test_highlights_mark_matched_terms(client: Client) -> None:
     assert first["score"] > body["items"][1]["score"]
 
 
+async def test_institution_matches_are_highlighted(client: Client) -> None:
+    body = await (await client.get("/api/v1/trials?q=서울아산병원")).json()
+    (fragment,) = body["items"][0]["highlight"]["institution"]
+    assert fragment == "<em>서울</em><em>아산</em><em>병원</em>"  # each of its words
+
+
 async def test_a_query_ending_in_a_particle_is_highlighted(client: Client) -> None:
     body = await (await client.get("/api/v1/trials?q=당뇨병의")).json()
     assert [item["id"] for item in body["items"]] == ["cris:KCT0009001", "cris:KCT0009003"]
