@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from service.conditional import not_modified
 from service.cursor import CursorCodec, CursorState, InvalidCursor
 from service.search import (
+    HIGHLIGHT_FIELDS,
     RecentParams,
     SearchParams,
     recent_body,
@@ -113,6 +114,14 @@ def test_search_body_shape() -> None:
     assert body["sort"][-1] == {"id": "asc"}
     assert set(body["aggs"]) == {"phase", "status", "source", "department"}
     assert "highlight" in body
+
+
+def test_each_field_is_highlighted_by_its_own_query() -> None:
+    fields = search_body(SearchParams(q="당뇨병의"))["highlight"]["fields"]
+    assert set(fields) == set(HIGHLIGHT_FIELDS)
+    for name, options in fields.items():
+        clauses = options["highlight_query"]["bool"]["should"]
+        assert [next(iter(c.values())) for c in clauses] == [{name: "당뇨병의 "}] * 2
 
 
 def test_no_query_sorts_by_change_and_keeps_removed_on_request() -> None:

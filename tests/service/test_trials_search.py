@@ -73,8 +73,8 @@ async def test_highlights_mark_matched_terms(client: Client) -> None:
 
 async def test_institution_matches_are_highlighted(client: Client) -> None:
     body = await (await client.get("/api/v1/trials?q=서울아산병원")).json()
-    (fragment,) = body["items"][0]["highlight"]["institution"]
-    assert fragment == "<em>서울</em><em>아산</em><em>병원</em>"  # each of its words
+    # 서울 + 아산 + 병원 to nori; marked as one phrase
+    assert body["items"][0]["highlight"]["institution"] == ["<em>서울아산병원</em>"]
 
 
 async def test_a_query_ending_in_a_particle_is_highlighted(client: Client) -> None:
