@@ -76,6 +76,7 @@ class SourceLock:
                     index=self.alias,
                     id=self.source,
                     document=self._body(),
+                    require_alias=True,
                     op_type="create",
                     refresh=True,
                 )
@@ -100,6 +101,7 @@ class SourceLock:
                 index=self.alias,
                 id=self.source,
                 document=self._body(),
+                require_alias=True,
                 if_seq_no=held["_seq_no"],
                 if_primary_term=held["_primary_term"],
                 refresh=True,
@@ -114,6 +116,7 @@ class SourceLock:
                 index=self.alias,
                 id=self.source,
                 document=self._body(),
+                require_alias=True,
                 if_seq_no=self.seq_no,
                 if_primary_term=self.primary_term,
             )

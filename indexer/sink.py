@@ -149,6 +149,7 @@ class Sink:
             max_retries=3,
             raise_on_error=False,
             raise_on_exception=False,
+            require_alias=True,
         ):
             info = next(iter(item.values()))
             doc_id = info.get("_id")

@@ -65,7 +65,11 @@ class SyncLog:
         """Write the whole run document (start, heartbeat and finish all use this)."""
         now = datetime.now(UTC)
         await self.es.index(
-            index=self.alias, id=run.run_id, document=run.document(now), refresh=True
+            index=self.alias,
+            id=run.run_id,
+            document=run.document(now),
+            refresh=True,
+            require_alias=True,
         )
 
     async def close_dead(self, source: str, current_run_id: str) -> list[str]:
@@ -89,7 +93,9 @@ class SyncLog:
                 duration_ms=int((now - started).total_seconds() * 1000),
                 message=f"run died (last heartbeat {last}); closed by {current_run_id}",
             )
-            await self.es.index(index=self.alias, id=hit["_id"], document=body, refresh=True)
+            await self.es.index(
+                index=self.alias, id=hit["_id"], document=body, refresh=True, require_alias=True
+            )
             closed.append(hit["_id"])
         return closed
 
