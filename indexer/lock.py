@@ -66,20 +66,20 @@ class SourceLock:
             "expires_at": utc_iso(now + self.ttl),
         }
 
+    async def _write(self, **condition: Any) -> Any:
+        """Our lock document, written only under `condition` (create, or this sequence
+        number); never to an index ES would create in place of a missing alias."""
+        return await self.es.index(
+            index=self.alias, id=self.source, document=self._body(), require_alias=True, **condition
+        )
+
     async def acquire(self) -> None:
         """Create the lock, or take over an abandoned one. The holder may release it (or
         another taker win it) between any two of our requests; then we look again."""
         for _ in range(ACQUIRE_ATTEMPTS):
             done: Any
             try:
-                done = await self.es.index(
-                    index=self.alias,
-                    id=self.source,
-                    document=self._body(),
-                    require_alias=True,
-                    op_type="create",
-                    refresh=True,
-                )
+                done = await self._write(op_type="create", refresh=True)
             except ConflictError:
                 done = await self._take_over()
                 if done is None:
@@ -97,14 +97,8 @@ class SourceLock:
         if not _abandoned(held["_source"], datetime.now(UTC)):
             raise SyncAlreadyRunning(self.source, str(held["_source"].get("owner")))
         try:
-            return await self.es.index(
-                index=self.alias,
-                id=self.source,
-                document=self._body(),
-                require_alias=True,
-                if_seq_no=held["_seq_no"],
-                if_primary_term=held["_primary_term"],
-                refresh=True,
+            return await self._write(
+                if_seq_no=held["_seq_no"], if_primary_term=held["_primary_term"], refresh=True
             )
         except ConflictError:  # another taker won, or the holder released it: look again
             return None
@@ -112,14 +106,7 @@ class SourceLock:
     async def renew(self) -> bool:
         """Push the expiry forward; False when the lock is no longer ours."""
         try:
-            done = await self.es.index(
-                index=self.alias,
-                id=self.source,
-                document=self._body(),
-                require_alias=True,
-                if_seq_no=self.seq_no,
-                if_primary_term=self.primary_term,
-            )
+            done = await self._write(if_seq_no=self.seq_no, if_primary_term=self.primary_term)
         except (ConflictError, NotFoundError):
             return False
         self.seq_no, self.primary_term = done["_seq_no"], done["_primary_term"]

@@ -63,11 +63,12 @@ class BatchedGet:
     def _flush(self) -> None:
         self._flush_due = False
         pending, self._pending = self._pending, {}
+        loop = asyncio.get_running_loop()
         for index, waiters in pending.items():
             ids = list(waiters)
             for start in range(0, len(ids), self._max_batch):
                 batch = {i: waiters[i] for i in ids[start : start + self._max_batch]}
-                task = asyncio.get_running_loop().create_task(self._fetch(index, batch))
+                task = loop.create_task(self._fetch(index, batch))
                 self._tasks.add(task)
                 task.add_done_callback(self._done)
 
