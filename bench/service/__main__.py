@@ -31,6 +31,7 @@ from bench.service.load import Stats, hammer
 from service.search import SearchParams, search_body
 from tests.children import child_env, trials_executable
 from tests.elastic_node import free_port
+from tests.service.served import wait_answering
 from trials.es import make_client
 from trials.indices import Names, ensure_indices
 from trials.settings import Settings
@@ -79,19 +80,13 @@ async def start_api(settings: Settings, port: int, log: IO[bytes]) -> asyncio.su
         stdout=asyncio.subprocess.DEVNULL,
         stderr=log,
     )
-    async with aiohttp.ClientSession() as http:
-        for _ in range(100):
-            if process.returncode is not None:
-                raise RuntimeError(f"`trials serve` exited with {process.returncode}")
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/ready") as response:
-                    if response.status == 200:
-                        return process
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the API did not become ready")
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_answering(http, f"http://127.0.0.1:{port}/ready", 20, process)
+    except AssertionError:
+        process.kill()
+        raise
+    return process
 
 
 def direct_body(q: str) -> dict[str, Any]:

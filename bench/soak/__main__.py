@@ -38,6 +38,7 @@ from indexer.sources.icreat import ID_KEY
 from tests.children import child_env, trials_executable
 from tests.elastic_node import free_port
 from tests.indexer.registry.server import RegistryState, start_registry
+from tests.service.served import wait_answering
 from trials.es import make_client
 from trials.indices import Names
 from trials.settings import Settings
@@ -68,20 +69,6 @@ async def spawn(args: list[str], env: dict[str, str], log: Path) -> asyncio.subp
         return await asyncio.create_subprocess_exec(
             trials_executable(), *args, env=env, stdout=out, stderr=out
         )
-
-
-async def wait_ready(http: aiohttp.ClientSession, api: str, process: Any) -> None:
-    for _ in range(150):
-        if process.returncode is not None:
-            raise RuntimeError(f"`trials serve` exited with {process.returncode}")
-        try:
-            async with http.get(f"{api}/health") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError("the API did not start")
 
 
 async def runs_since(es: Any, alias: str, since: str) -> list[dict[str, Any]]:
@@ -148,7 +135,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     changes = []
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
-            await wait_ready(http, api, serve)
+            await wait_answering(http, f"{api}/health", seconds=30, process=serve)
             live_ids = lambda: [r[ID_KEY] for r in state.icreat[:200]]  # noqa: E731
             traffic = Traffic(http, api, ADMIN, live_ids)
             sampler = asyncio.create_task(sample(memory, 2.0, stop_memory))

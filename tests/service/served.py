@@ -25,9 +25,17 @@ async def start_serve(
     )
 
 
-async def wait_answering(http: aiohttp.ClientSession, url: str, seconds: float = 10.0) -> None:
-    """Until `url` answers 200; fails the test if it never does."""
+async def wait_answering(
+    http: aiohttp.ClientSession,
+    url: str,
+    seconds: float = 10.0,
+    process: asyncio.subprocess.Process | None = None,
+) -> None:
+    """Until `url` answers 200; fails if it never does, or if `process` (what should answer)
+    exits first."""
     for _ in range(int(seconds / 0.1)):
+        if process is not None and process.returncode is not None:
+            raise AssertionError(f"`trials serve` exited with {process.returncode}")
         try:
             async with http.get(url) as response:
                 if response.status == 200:
