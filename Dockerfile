@@ -17,14 +17,17 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
-# 2. The code. Editable, so `trials kibana import` finds kibana/ beside the package.
+# 2. The code, installed as a regular (non-editable) package: the Kibana objects and the
+#    mappings are package data, so nothing is read from beside the package.
 COPY trials ./trials
 COPY indexer ./indexer
 COPY service ./service
 COPY mappings ./mappings
 COPY kibana ./kibana
+COPY cli ./cli
+COPY localnode ./localnode
 COPY README.md ./
-RUN pip install --no-deps --editable .
+RUN pip install --no-deps . && rm -rf /app/*
 
 USER trials
 EXPOSE 8080

@@ -11,8 +11,8 @@ from indexer.sources.cris import CrisSource
 from indexer.sources.ctgov import CtgovSource
 from indexer.sources.demo import DemoSource
 from indexer.sources.icreat import IcreatSource
+from trials.launcher import SOURCE_NAMES, UnknownSource
 from trials.settings import Settings
-from trials.syncapi import SOURCE_NAMES, UnknownSource
 
 REAL_SOURCES = ("icreat", "cris", "ctgov")
 

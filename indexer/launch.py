@@ -13,8 +13,8 @@ from elasticsearch import AsyncElasticsearch
 from indexer.catalog import check_names
 from indexer.run import RunOptions, run_source
 from trials.indices import ensure_indices
+from trials.launcher import SyncLauncher
 from trials.settings import Settings
-from trials.syncapi import SyncLauncher
 
 log = logging.getLogger(__name__)
 

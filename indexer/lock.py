@@ -17,8 +17,8 @@ from typing import Any
 
 from elasticsearch import AsyncElasticsearch, ConflictError, NotFoundError
 
+from trials.launcher import SyncAlreadyRunning
 from trials.model import utc_iso
-from trials.syncapi import SyncAlreadyRunning
 
 log = logging.getLogger(__name__)
 ACQUIRE_ATTEMPTS = 5

@@ -19,8 +19,8 @@ from elasticsearch.helpers import async_scan, async_streaming_bulk
 from indexer.lock import SourceLock
 from indexer.sink import BULK_MAX_BYTES
 from trials.indices import Names, create_index, ensure_indices, indices_behind, swap_alias
+from trials.launcher import SOURCE_NAMES
 from trials.settings import Settings
-from trials.syncapi import SOURCE_NAMES
 
 
 @dataclass(frozen=True)

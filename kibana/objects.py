@@ -3,7 +3,7 @@
 Kibana stores nested JSON as strings (`searchSourceJSON`, `panelsJSON`), which nobody can review
 in the NDJSON itself, so it is written from here:
 
-    python kibana/objects.py > kibana/saved_objects.ndjson
+    python -m kibana.objects > kibana/saved_objects.ndjson
 
 `tests/ops/test_kibana_objects.py` fails when the file and this script disagree. Shapes follow
 the sample data that Kibana 9 ships (data view 7.11.0, search 7.9.3, Lens 8.9.0 with the

@@ -18,8 +18,8 @@ from service.routes import setup_routes
 from trials import __version__
 from trials.es import make_client
 from trials.indices import Names
+from trials.launcher import SyncLauncher
 from trials.settings import Settings
-from trials.syncapi import SyncLauncher
 
 DESCRIPTION = """Clinical trials from the Korean registries (iCReaT, CRIS) and ClinicalTrials.gov,
 with Korean full-text search.

@@ -9,8 +9,8 @@ from elasticsearch import AsyncElasticsearch
 from service.batched_get import BatchedGet
 from service.cursor import CursorCodec
 from trials.indices import Names
+from trials.launcher import SyncLauncher
 from trials.settings import Settings
-from trials.syncapi import SyncLauncher
 
 SETTINGS = web.AppKey("settings", Settings)
 NAMES = web.AppKey("names", Names)

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from elasticsearch import AsyncElasticsearch
 
-from tests.children import child_env
-from tests.elastic_node import NoNode, provide_node
+from testkit.children import child_env
+from testkit.elastic_node import NoNode, provide_node
 from trials.es import make_client
 from trials.indices import ensure_indices
 from trials.settings import Settings

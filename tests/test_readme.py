@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trials.cli.ops import markdown_table
+from cli.ops import markdown_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 TABLE = re.compile(r"<!-- config-table:start -->\n(.*?)<!-- config-table:end -->", re.S)

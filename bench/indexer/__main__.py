@@ -29,8 +29,8 @@ from elasticsearch.helpers import async_bulk
 from indexer.run import RunOptions
 from indexer.sources import icreat
 from indexer.sources.demo import demo_record
-from tests.children import child_env
-from tests.indexer.registry.server import GeneratedRows, RegistryState, start_registry
+from testkit.children import child_env
+from testkit.registry.server import GeneratedRows, RegistryState, start_registry
 from trials.es import make_client
 from trials.indices import create_index
 from trials.settings import Settings

@@ -29,9 +29,9 @@ from elasticsearch.helpers import async_bulk
 from bench.service.corpus import QUERIES, document, documents
 from bench.service.load import Stats, hammer
 from service.search import SearchParams, search_body
-from tests.children import child_env, trials_executable
-from tests.elastic_node import free_port
-from tests.service.served import wait_answering
+from testkit.children import child_env, trials_executable
+from testkit.elastic_node import free_port
+from testkit.served import wait_answering
 from trials.es import make_client
 from trials.indices import Names, ensure_indices
 from trials.settings import Settings

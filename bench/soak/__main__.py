@@ -35,10 +35,10 @@ from bench.soak.registry import ChangingIcreat
 from bench.soak.traffic import Traffic, drive
 from bench.soak.verify import Verdict, verify_icreat, verify_static
 from indexer.sources.icreat import ID_KEY
-from tests.children import child_env, trials_executable
-from tests.elastic_node import free_port
-from tests.indexer.registry.server import RegistryState, start_registry
-from tests.service.served import wait_answering
+from testkit.children import child_env, trials_executable
+from testkit.elastic_node import free_port
+from testkit.registry.server import RegistryState, start_registry
+from testkit.served import wait_answering
 from trials.es import make_client
 from trials.indices import Names
 from trials.settings import Settings

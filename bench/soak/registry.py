@@ -10,7 +10,7 @@ from typing import Any
 
 from indexer.sources.demo import demo_record
 from indexer.sources.icreat import ID_KEY
-from tests.indexer.registry import records
+from testkit.registry import records
 
 Record = dict[str, Any]
 

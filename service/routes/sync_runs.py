@@ -32,7 +32,7 @@ from service.schemas.sync_runs import (
     SyncRunQuerySchema,
     SyncRunSchema,
 )
-from trials.syncapi import SyncAlreadyRunning, UnknownSource
+from trials.launcher import SyncAlreadyRunning, UnknownSource
 
 routes = web.RouteTableDef()
 TAGS = ["sync runs"]

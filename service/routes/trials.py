@@ -9,14 +9,14 @@ from aiohttp import web
 from elasticsearch import AsyncElasticsearch
 from marshmallow import Schema
 
-from service import pages
+from service import formatting
 from service.apidocs import docs, querystring_schema
 from service.batched_get import BatchedGet
 from service.conditional import not_modified
 from service.errors import NotFound
 from service.jsonio import json_response
 from service.keys import CURSORS, DOCS, ES, NAMES
-from service.listing import Paging, fetch_page, load_pairs, paging_of
+from service.paging import Paging, fetch_page, load_pairs, paging_of
 from service.params import recent_params, search_params
 from service.schemas import examples
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
@@ -57,10 +57,10 @@ def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any
 @querystring_schema(TrialSearchQuerySchema)
 async def search_trials(request: web.Request) -> web.Response:
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
-        return search_body(search_params(parsed)), pages.search_item
+        return search_body(search_params(parsed)), formatting.search_item
 
     page, response = await _page_of_trials(request, TrialSearchQuerySchema(), "search", plan)
-    page["facets"] = pages.facets(response.get("aggregations", {}))
+    page["facets"] = formatting.facets(response.get("aggregations", {}))
     return json_response(page)
 
 
@@ -93,7 +93,9 @@ async def search_trials(request: web.Request) -> web.Response:
 async def recent_trials(request: web.Request) -> web.Response:
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
         params = recent_params(parsed, paging.began)
-        return recent_body(params), lambda hit: pages.recent_item(hit, params.window, params.change)
+        return recent_body(params), lambda hit: formatting.recent_item(
+            hit, params.window, params.change
+        )
 
     page, _ = await _page_of_trials(request, RecentQuerySchema(), "recent", plan)
     return json_response(page)
@@ -111,9 +113,9 @@ async def _page_of_trials(
         parsed = load_pairs(schema, paging.query)
     body, item = plan(parsed, paging)
     fetched = await fetch_page(app[ES], app[NAMES].trials, body, paging, app[CURSORS], kind)
-    page = pages.list_page(
+    page = formatting.list_page(
         [item(hit) for hit in fetched.hits],
-        pages.total_of(fetched.response),
+        formatting.total_of(fetched.response),
         offset=fetched.offset,
         limit=paging.limit,
         next_cursor=fetched.next_cursor,
@@ -204,10 +206,10 @@ async def get_trial(request: web.Request) -> web.Response:
         source = await find_trial(app[ES], app[DOCS], app[NAMES].trials, trial_id)
     if source is None:
         raise NotFound(f"no trial has the id or registry id {trial_id!r}")
-    tag, modified = pages.etag(source), pages.last_modified(source)
+    tag, modified = formatting.etag(source), formatting.last_modified(source)
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if modified is not None:
-        headers["Last-Modified"] = pages.http_date(modified)
+        headers["Last-Modified"] = formatting.http_date(modified)
     if not_modified(request.headers, tag, modified):
         return web.Response(status=304, headers=headers)
-    return json_response(pages.trial(source), headers=headers)
+    return json_response(formatting.trial(source), headers=headers)

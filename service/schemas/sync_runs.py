@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from service.schemas.fields import MAX_VALUES, limit, offset
-from trials.syncapi import SOURCE_NAMES, TRIGGERS
+from trials.launcher import SOURCE_NAMES, TRIGGERS
 
 STATUSES = ("running", "completed", "partial", "failed")
 

@@ -11,10 +11,10 @@ import contextlib
 import signal
 from urllib.parse import urlsplit
 
-from tests.children import child_env, trials_executable
+from testkit.children import child_env, trials_executable
+from testkit.registry.server import GeneratedRows
 from tests.faults.evidence import note
 from tests.indexer.conftest import Env
-from tests.indexer.registry.server import GeneratedRows
 from trials.indices import ensure_indices
 
 TOTAL = 1500

@@ -20,11 +20,11 @@ from elasticsearch import AsyncElasticsearch
 
 from indexer.run import RunOptions, run_source
 from service.app import create_app
-from tests.children import child_env, trials_executable
-from tests.elastic_node import private_node
+from testkit.children import child_env, trials_executable
+from testkit.elastic_node import private_node
+from testkit.registry.server import GeneratedRows, RegistryState, start_registry
 from tests.faults.evidence import note
 from tests.indexer.conftest import FAST_HTTP
-from tests.indexer.registry.server import GeneratedRows, RegistryState, start_registry
 from trials.es import make_client
 from trials.indices import Names
 from trials.settings import Settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.elastic_node import private_node
-from trials.localnode import probe
+from localnode import probe
+from testkit.elastic_node import private_node
 
 
 def test_start_is_a_noop_on_a_running_node_and_stop_stops_exactly_it() -> None:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from indexer.run import RunResult
+from testkit.registry import records
 from tests.faults.evidence import note
 from tests.indexer.conftest import Env
-from tests.indexer.registry import records
 
 ICREAT = len(records.icreat_records())
 PAGE = 50  # 145 records: pages of 50, 50, 45

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.children import child_env, trials_executable
+from testkit.children import child_env, trials_executable
+from testkit.registry.server import GeneratedRows
 from tests.faults.evidence import note
 from tests.indexer.conftest import Env
-from tests.indexer.registry.server import GeneratedRows
 from trials.indices import ensure_indices
 
 TOTAL = 1000

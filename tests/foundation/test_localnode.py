@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from trials.cli import main
-from trials.localnode import jdk, runas
-from trials.localnode.errors import LocalNodeError
-from trials.localnode.layout import Layout
-from trials.localnode.node import LocalNode
+from cli import main
+from localnode import jdk, runas
+from localnode.errors import LocalNodeError
+from localnode.layout import Layout
+from localnode.node import LocalNode
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import pytest
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_bulk
 
-from tests.children import child_env, trials_executable
-from tests.elastic_node import free_port
+from testkit.children import child_env, trials_executable
+from testkit.elastic_node import free_port
 from tests.hostile.api import Api
 from tests.hostile.proxy import RecordingProxy
 from tests.service import corpus

@@ -9,10 +9,10 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from tests.children import child_env, trials_executable
+from testkit.children import child_env, trials_executable
+from testkit.registry.server import RegistryState, start_registry
 from tests.hostile.api import Reply
 from tests.hostile.conftest import ADMIN_TOKEN, REGISTRY_KEY, Served
-from tests.indexer.registry.server import RegistryState, start_registry
 
 SECRETS = (ADMIN_TOKEN, REGISTRY_KEY)
 

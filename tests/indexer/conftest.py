@@ -13,7 +13,7 @@ from elasticsearch import AsyncElasticsearch
 
 from indexer.http import HttpOptions
 from indexer.run import RunOptions, RunResult, run_source
-from tests.indexer.registry.server import RegistryState, start_registry
+from testkit.registry.server import RegistryState, start_registry
 from trials.indices import Names
 from trials.settings import Settings
 

@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from elasticsearch import AsyncElasticsearch
 
+from cli import main
 from indexer.launch import make_launcher
 from indexer.reindex import reindex
 from indexer.run import RunOptions
 from indexer.schedule import build_scheduler, cron_trigger, scheduled_sync
 from tests.indexer.conftest import Env
-from trials.cli import main
 from trials.indices import indices_behind
+from trials.launcher import SyncAlreadyRunning, UnknownSource
 from trials.settings import Settings
-from trials.syncapi import SyncAlreadyRunning, UnknownSource
 
 
 @pytest.fixture

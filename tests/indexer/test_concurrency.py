@@ -15,12 +15,12 @@ from indexer.lock import SourceLock
 from indexer.sink import Pending, Sink
 from indexer.sources.icreat import normalize
 from indexer.tally import Tally
-from tests.children import child_env
+from testkit.children import child_env
+from testkit.registry.server import GeneratedRows
 from tests.indexer.conftest import Env
-from tests.indexer.registry.server import GeneratedRows
 from trials.indices import ensure_indices
+from trials.launcher import SyncAlreadyRunning
 from trials.model import utc_iso
-from trials.syncapi import SyncAlreadyRunning
 
 
 async def test_an_older_version_write_gets_409_and_is_counted_stale(env: Env) -> None:
@@ -112,7 +112,7 @@ async def test_a_killed_run_converges_on_rerun_without_duplicates(env: Env) -> N
         TRIALS_DATA_GO_KR_KEY=env.settings.data_go_kr_key,
     )
     await env.run("demo")  # indices exist before the child starts
-    code = "import sys; from trials.cli import main; sys.exit(main())"
+    code = "import sys; from cli import main; sys.exit(main())"
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         *("-c", code, "index", "--source", "icreat"),

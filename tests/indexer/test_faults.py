@@ -7,8 +7,8 @@ import dataclasses
 import time
 
 from indexer.run import run_sources
+from testkit.registry import records
 from tests.indexer.conftest import FAST_HTTP, Env
-from tests.indexer.registry import records
 from trials.model import doc_id
 
 ICREAT = len(records.icreat_records())

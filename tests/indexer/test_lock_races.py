@@ -15,7 +15,7 @@ from indexer.lock import SourceLock
 from indexer.run import RunOptions
 from tests.indexer.conftest import FAST_HTTP, Env
 from trials.indices import ensure_indices
-from trials.syncapi import SOURCE_NAMES, SyncAlreadyRunning
+from trials.launcher import SOURCE_NAMES, SyncAlreadyRunning
 
 ROUNDS = 20
 

@@ -11,7 +11,7 @@ from indexer.sources import parsing, vocab
 from indexer.sources.ctgov import CtgovSource
 from indexer.sources.demo import DemoSource, demo_record, demo_study
 from indexer.sources.icreat import normalize as icreat_normalize
-from tests.indexer.registry import records
+from testkit.registry import records
 from trials.model import content_hash, day_start
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from testkit.registry import records
 from tests.indexer.conftest import Env
-from tests.indexer.registry import records
 from trials.model import doc_id
 
 EXPECTED = {

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from trials.cli import build_parser
-from trials.localnode.versions import ES_VERSION
+from cli import build_parser
+from localnode.versions import ES_VERSION
 from trials.settings import Settings
 
 from .conftest import REPO

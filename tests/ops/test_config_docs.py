@@ -7,8 +7,8 @@ from dataclasses import fields
 
 import pytest
 
-from trials.cli import main
-from trials.cli.ops import default_text, env_example, markdown_table
+from cli import main
+from cli.ops import default_text, env_example, markdown_table
 from trials.settings import SECRET_FIELDS, Settings
 
 from .conftest import REPO

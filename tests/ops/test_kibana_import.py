@@ -13,8 +13,8 @@ import orjson
 import pytest
 from aiohttp import web
 
-from trials.cli import main
-from trials.kibana import load_objects
+from cli import main
+from kibana.saved_objects import load_objects
 
 
 @dataclass

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import mappings
+from kibana.saved_objects import OBJECTS_FILE, for_names, load_objects, to_ndjson
 from trials.indices import Names
-from trials.kibana import OBJECTS_FILE, for_names, load_objects, to_ndjson
 
 from .conftest import REPO
 
@@ -76,7 +76,7 @@ def test_the_file_is_ndjson_with_unique_typed_objects(objects: list[dict[str, An
 
 def test_the_file_is_what_the_generator_writes(objects: list[dict[str, Any]]) -> None:
     build = runpy.run_path(str(REPO / "kibana" / "objects.py"))["build"]
-    assert build() == objects, "run: python kibana/objects.py > kibana/saved_objects.ndjson"
+    assert build() == objects, "run: python -m kibana.objects > kibana/saved_objects.ndjson"
 
 
 def test_data_views_for_trials_and_sync_log(objects: list[dict[str, Any]]) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from trials.cli import main
+from cli import main
 from trials.logs import configure_logging, secret_values
 from trials.settings import Settings
 
@@ -84,7 +84,7 @@ def test_secrets_are_masked_raw_and_url_encoded(fmt: str) -> None:
 
 
 def test_importing_trials_logs_configures_nothing() -> None:
-    code = "import logging, trials.logs, trials.cli; print(len(logging.getLogger().handlers))"
+    code = "import logging, trials.logs, cli; print(len(logging.getLogger().handlers))"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )

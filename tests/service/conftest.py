@@ -20,8 +20,8 @@ from elasticsearch.helpers import async_bulk
 from service.app import create_app
 from tests.service import corpus
 from trials.indices import Names, ensure_indices
+from trials.launcher import SOURCE_NAMES, SyncAlreadyRunning, SyncLauncher, UnknownSource
 from trials.settings import Settings
-from trials.syncapi import SOURCE_NAMES, SyncAlreadyRunning, SyncLauncher, UnknownSource
 
 ADMIN_TOKEN = "test-admin-token-한글"
 

@@ -17,8 +17,8 @@ from elasticsearch import AsyncElasticsearch
 
 from service.accesslog import LOGGER_NAME, AccessLogger
 from service.app import create_app
-from tests.elastic_node import free_port
-from tests.service.served import serve_env, start_serve, wait_answering
+from testkit.elastic_node import free_port
+from testkit.served import serve_env, start_serve, wait_answering
 from trials.logs import configure_logging
 from trials.settings import Settings
 

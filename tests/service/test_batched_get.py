@@ -13,7 +13,7 @@ from elasticsearch import AsyncElasticsearch
 from elasticsearch import ConnectionError as EsConnectionError
 
 from service.batched_get import BatchedGet
-from tests.elastic_node import free_port
+from testkit.elastic_node import free_port
 from trials.indices import Names
 from trials.settings import Settings
 

@@ -7,10 +7,10 @@ import asyncio
 import aiohttp
 from elasticsearch import AsyncElasticsearch
 
-from tests.elastic_node import free_port
-from tests.service.served import serve_env, start_serve, wait_answering
-from trials.cli import build_parser
-from trials.cli.serving import _launcher, serve
+from cli import build_parser
+from cli.serving import _launcher, serve
+from testkit.elastic_node import free_port
+from testkit.served import serve_env, start_serve, wait_answering
 from trials.settings import Settings
 
 

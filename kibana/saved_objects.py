@@ -1,4 +1,5 @@
-"""Kibana saved objects: the NDJSON file in `kibana/`, adapted to our index names, and its import.
+"""Kibana saved objects: the NDJSON shipped with this package, adapted to our index names, and
+its import.
 
 The file names the unprefixed aliases (`trials`, `trials-sync-log`); `for_names` points the data
 views at the aliases of this deployment (`TRIALS_INDEX_PREFIX`). Importing goes through Kibana's
@@ -8,7 +9,8 @@ saved-objects API with `overwrite=true`, so running it again replaces the same o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import aiohttp
@@ -16,7 +18,7 @@ import orjson
 
 from trials.indices import Names
 
-OBJECTS_FILE = Path(__file__).resolve().parents[1] / "kibana" / "saved_objects.ndjson"
+OBJECTS_FILE = resources.files("kibana") / "saved_objects.ndjson"  # package data: works installed
 IMPORT_PATH = "/api/saved_objects/_import"
 # Data view titles in the file, by the spec whose alias they stand for.
 DATA_VIEW_SPECS = {"trials": "trials", "trials-sync-log": "sync_log"}
@@ -32,7 +34,7 @@ class ImportResult:
     objects: int
 
 
-def load_objects(path: Path = OBJECTS_FILE) -> list[dict[str, Any]]:
+def load_objects(path: Traversable = OBJECTS_FILE) -> list[dict[str, Any]]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [orjson.loads(line) for line in lines if line.strip()]
 

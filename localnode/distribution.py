@@ -8,9 +8,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from trials.localnode.errors import LocalNodeError
-from trials.localnode.maven import run_maven
-from trials.localnode.versions import ES_ARTIFACT, ES_VERSION
+from localnode.errors import LocalNodeError
+from localnode.maven import run_maven
+from localnode.versions import ES_ARTIFACT, ES_VERSION
 
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 

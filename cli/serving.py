@@ -6,13 +6,13 @@ import argparse
 import logging
 from typing import TYPE_CHECKING, Any
 
-from trials.cli.common import add_command
+from cli.common import add_command
 from trials.settings import Settings
 
 if TYPE_CHECKING:
     from elasticsearch import AsyncElasticsearch
 
-    from trials.syncapi import SyncLauncher
+    from trials.launcher import SyncLauncher
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import asyncio
 
 import aiohttp
 
-from tests.children import child_env, trials_executable
+from testkit.children import child_env, trials_executable
 from trials.settings import Settings
 
 

@@ -11,13 +11,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from trials.localnode import runas
-from trials.localnode.errors import LocalNodeError
-from trials.localnode.layout import Layout
-from trials.localnode.maven import run_maven
-from trials.localnode.versions import ES_VERSION, LUCENE_VERSION, PLUGIN_NAME, PLUGIN_VERSION
+from localnode import runas
+from localnode.errors import LocalNodeError
+from localnode.layout import Layout
+from localnode.maven import run_maven
+from localnode.versions import ES_VERSION, LUCENE_VERSION, PLUGIN_NAME, PLUGIN_VERSION
 
-SOURCE_DIR = Path(__file__).resolve().parents[2] / "korean-analysis"
+SOURCE_DIR = Path(__file__).resolve().parents[1] / "korean-analysis"
 
 
 def built_zip(source_dir: Path = SOURCE_DIR) -> Path:

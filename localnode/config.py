@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from trials.localnode.layout import Layout
+from localnode.layout import Layout
 
 HEAP = "1g"
 

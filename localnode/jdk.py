@@ -8,8 +8,8 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from trials.localnode.errors import LocalNodeError
-from trials.localnode.versions import MIN_JAVA
+from localnode.errors import LocalNodeError
+from localnode.versions import MIN_JAVA
 
 JVM_ROOT = Path("/usr/lib/jvm")
 

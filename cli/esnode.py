@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from trials.cli.common import CommandError, add_command
+from cli.common import CommandError, add_command
 from trials.settings import Settings
 
 
@@ -35,8 +35,8 @@ def register(commands: Any) -> None:
 
 
 def _node(settings: Settings) -> Any:
-    from trials.localnode.layout import Layout
-    from trials.localnode.node import LocalNode
+    from localnode.layout import Layout
+    from localnode.node import LocalNode
 
     layout = Layout.for_settings(settings.es_home, settings.es_port)
     return LocalNode(layout, say=lambda line: print(f"trials: {line}", flush=True))
@@ -50,7 +50,7 @@ def _local_only(settings: Settings) -> None:
 @contextmanager
 def _reported() -> Iterator[None]:
     """Local-node failures become one CLI message and exit code 1."""
-    from trials.localnode.errors import LocalNodeError
+    from localnode.errors import LocalNodeError
 
     try:
         yield

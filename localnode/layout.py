@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from trials.localnode.versions import ES_VERSION
+from localnode.versions import ES_VERSION
 
 SERVICE_USER = "trials-es"
 

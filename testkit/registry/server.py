@@ -15,7 +15,7 @@ import orjson
 from aiohttp import web
 
 from indexer.sources.demo import demo_record
-from tests.indexer.registry import records
+from testkit.registry import records
 
 CTGOV_PARAMS = frozenset(
     ["format", "pageSize", "pageToken", "countTotal", "fields", "sort", "markupFormat"]

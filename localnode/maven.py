@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from trials.localnode.errors import LocalNodeError
+from localnode.errors import LocalNodeError
 
 
 def run_maven(args: Sequence[str], java_home: Path, failure: str, tail_lines: int = 25) -> None:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trials.localnode import config, distribution, jdk, plugin, probe, runas
-from trials.localnode.errors import LocalNodeError
-from trials.localnode.layout import Layout
+from localnode import config, distribution, jdk, plugin, probe, runas
+from localnode.errors import LocalNodeError
+from localnode.layout import Layout
 
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0

@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from cli import esnode, indexing, ops, serving
+from cli.common import CommandError
 from trials import __version__
-from trials.cli import esnode, indexing, ops, serving
-from trials.cli.common import CommandError
 from trials.logs import configure_logging, secret_values
 from trials.settings import Settings, SettingsError
 

@@ -11,9 +11,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from trials.cli.common import CommandError, add_command
+from cli.common import CommandError, add_command
+from trials.launcher import SOURCE_NAMES
 from trials.settings import Settings
-from trials.syncapi import SOURCE_NAMES
 
 if TYPE_CHECKING:
     from elasticsearch import AsyncElasticsearch
@@ -203,7 +203,7 @@ def schedule_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def reindex_command(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.reindex import reindex
-    from trials.syncapi import SyncAlreadyRunning
+    from trials.launcher import SyncAlreadyRunning
 
     try:
         result = _with_es(settings, lambda es: reindex(es, settings, delete_old=not args.keep_old))

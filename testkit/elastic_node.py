@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from trials.localnode.versions import ES_VERSION
+from localnode.versions import ES_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,8 +61,8 @@ def _container() -> Iterator[str]:
 
 @contextmanager
 def _local() -> Iterator[str]:
-    from trials.localnode.layout import Layout
-    from trials.localnode.node import LocalNode
+    from localnode.layout import Layout
+    from localnode.node import LocalNode
     from trials.settings import Settings
 
     settings = Settings.from_env()
@@ -109,8 +109,8 @@ def private_node() -> Iterator[Any]:
     it; removed afterwards. Yields the LocalNode."""
     import shutil
 
-    from trials.localnode.layout import Layout
-    from trials.localnode.node import LocalNode
+    from localnode.layout import Layout
+    from localnode.node import LocalNode
     from trials.settings import Settings
 
     settings = Settings.from_env()

@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from trials.localnode.errors import LocalNodeError
+from localnode.errors import LocalNodeError
 
 
 def ensure_user(name: str, home: Path) -> None:

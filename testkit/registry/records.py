@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-REAL = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "real"
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
 
 Record = dict[str, Any]
 

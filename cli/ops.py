@@ -13,7 +13,7 @@ from dataclasses import Field, fields
 from pathlib import Path
 from typing import Any
 
-from trials.cli.common import CommandError, add_command
+from cli.common import CommandError, add_command
 from trials.settings import SECRET_FIELDS, Settings
 
 ENV_HEADER = """\
@@ -44,8 +44,14 @@ def register(commands: Any) -> None:
 
 
 def kibana_import(args: argparse.Namespace, settings: Settings) -> int:
+    from kibana.saved_objects import (
+        OBJECTS_FILE,
+        KibanaError,
+        for_names,
+        import_objects,
+        load_objects,
+    )
     from trials.indices import Names
-    from trials.kibana import OBJECTS_FILE, KibanaError, for_names, import_objects, load_objects
 
     url = (args.url or settings.kibana_url).rstrip("/")
     if not url.startswith(("http://", "https://")):
