@@ -1,5 +1,5 @@
-"""The real recorded registry records under ../shared/data/real/, loaded for the fake registry.
-Resolved as the sibling `shared/` folder of the repository root (never copied into the repo)."""
+"""The real recorded registry records the fake registry replays, read from the repository's own
+`tests/fixtures/registries/` (their provenance is in the SOURCES.md files there)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
+REAL = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "registries"
 
 Record = dict[str, Any]
 
