@@ -1,11 +1,15 @@
 """A fake registry: one aiohttp app on 127.0.0.1 serving the three APIs with their own
 pagination, envelopes and error shapes, replaying the real recorded records. Switches on
-`RegistryState` inject faults. This is the only fake in the tests (Elasticsearch is real)."""
+`RegistryState` inject faults; it counts each fault it serves (`injected`) and when each
+request arrived (`arrivals`), so a test can report what it injected and how the client
+retried. This is the only fake in the tests (Elasticsearch is real)."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -74,6 +78,8 @@ class RegistryState:
     ctgov: list[dict[str, Any]] = field(default_factory=records.ctgov_studies)
     faults: Faults = field(default_factory=Faults)
     requests: list[str] = field(default_factory=list)  # raw path?query of every request
+    arrivals: list[float] = field(default_factory=list)  # time.monotonic() of every request
+    injected: Counter[str] = field(default_factory=Counter)  # faults served, by switch
     received_keys: list[str] = field(default_factory=list)  # serviceKey exactly as sent
 
     def __post_init__(self) -> None:
@@ -96,32 +102,40 @@ def _raw_param(request: web.Request, name: str) -> str | None:
 async def _faults(request: web.Request) -> web.StreamResponse | None:
     state = request.app[STATE]
     state.requests.append(str(request.rel_url))
+    state.arrivals.append(time.monotonic())
     faults = state.faults
     if faults.delay_s:
         await asyncio.sleep(faults.delay_s)
     if faults.timeouts > 0:
         faults.timeouts -= 1
+        state.injected["timeouts"] += 1
         await asyncio.sleep(faults.hang_s)
     if faults.status_500 > 0:
         faults.status_500 -= 1
+        state.injected["status_500"] += 1
         return web.Response(status=500, text="Internal Server Error")
     if faults.status_429 > 0:
         faults.status_429 -= 1
+        state.injected["status_429"] += 1
         return web.Response(status=429, headers={"Retry-After": faults.retry_after})
     return None
 
 
 async def _broken_body(request: web.Request, body: bytes) -> web.StreamResponse | None:
     """The body-level faults, applied to a response that would otherwise be sent whole."""
-    faults = request.app[STATE].faults
+    state = request.app[STATE]
+    faults = state.faults
     if faults.malformed_json > 0:
         faults.malformed_json -= 1
+        state.injected["malformed_json"] += 1
         return web.Response(body=b"<html>Bad Gateway</html>", content_type="application/json")
     if faults.cut_json > 0:
         faults.cut_json -= 1
+        state.injected["cut_json"] += 1
         return web.Response(body=body[: len(body) // 2], content_type="application/json")
     if faults.truncated > 0:
         faults.truncated -= 1
+        state.injected["truncated"] += 1
         response = web.StreamResponse(headers={"Content-Type": "application/json"})
         response.content_length = len(body)
         await response.prepare(request)
@@ -140,6 +154,7 @@ def _key_error(request: web.Request, odcloud: bool) -> web.Response | None:
     code = state.faults.xml_error_code
     if code is None and sent == quote(state.key, safe=""):
         return None
+    state.injected["xml_error_code" if code else "key_refused"] += 1
     if code is None and odcloud:
         msg = "인증키는 필수 항목 입니다." if not sent else "유효하지 않은 인증키 입니다."
         return web.json_response({"code": -401, "msg": msg}, status=401)
@@ -182,6 +197,14 @@ async def icreat(request: web.Request) -> web.StreamResponse:
         data = []
     if page == faults.duplicate_page:
         data.append(state.icreat[0:1][0])
+    switches = {
+        "overlap": faults.overlap,
+        "extra_rows": faults.extra_rows > 0,
+        "empty_page": page == faults.empty_page,
+        "duplicate_page": page == faults.duplicate_page,
+        "xml_error_page": page == faults.xml_error_page,
+    }
+    state.injected.update(name for name, on in switches.items() if on)
     if page == faults.xml_error_page:
         return _xml_error("01", "APPLICATION_ERROR")
     total = len(state.icreat)
@@ -203,6 +226,8 @@ async def cris_list(request: web.Request) -> web.StreamResponse:
             {"resultCode": "10", "resultMsg": "INVALID_REQUEST_PARAMETER_ERROR"}
         )
     items = state.cris_items[(page - 1) * rows : page * rows]
+    if state.faults.total_extra:
+        state.injected["total_extra"] += 1
     return web.json_response(
         {
             "resultCode": "00",
@@ -221,6 +246,7 @@ async def cris_detail(request: web.Request) -> web.StreamResponse:
         return refused
     state = request.app[STATE]
     if state.faults.detail_status is not None:
+        state.injected["detail_status"] += 1
         return web.Response(status=state.faults.detail_status, text="Service Unavailable")
     trial_id = request.query.get("crisNumber", "")
     detail = state.cris_details.get(trial_id)
@@ -238,6 +264,7 @@ async def ctgov_studies(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
     for name, _ in parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True):
         if name not in CTGOV_PARAMS:
+            state.injected["unknown_parameter"] += 1
             return web.Response(status=400, text=f"`{name}` is unknown parameter")
     size = min(max(_int(request, "pageSize", 10), 1), 1000)
     token = request.query.get("pageToken")
