@@ -1,21 +1,22 @@
 """One sync run of one source: the function behind `trials index`, the scheduler and the
 service's admin endpoint.
 
-lock → sync-log `running` → close dead runs → fetch in batches (a producer task reads pages
-while the previous batch is written) → per batch: de-duplicate, hash, compare with the stored
-hashes, complete + normalise only new/changed records, write → tombstones after a complete full
-fetch → sync-log `completed` / `partial` / `failed` → unlock.
+lock → sync-log `running` → prepare: close dead runs, cursor, write version, sink → sync: fetch
+in batches (a producer task reads pages while the previous batch is written), per batch:
+de-duplicate, hash, compare with the stored hashes, complete + normalise only new/changed
+records, write → finish: tombstones after a complete full fetch (or the note why not) → outcome:
+the run record's verb writes `completed` / `partial` / `failed`, or `cancelled` when the run's
+task is cancelled → unlock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import aiohttp
 from elasticsearch import AsyncElasticsearch
@@ -24,19 +25,22 @@ from indexer.catalog import build_source
 from indexer.errors import SourceError
 from indexer.http import HttpOptions, RegistryClient
 from indexer.lock import SourceLock
+from indexer.outcome import conclude, finish
 from indexer.pipeline import Batcher, batches, in_flight
 from indexer.sink import Sink
 from indexer.sources.base import Raw, Source
 from indexer.synclog import RunRecord, SyncLog
-from indexer.tally import Counts, Tally
+from indexer.tally import Counts
 from trials.indices import Names, ensure_indices
 from trials.logs import log_context
 from trials.model import write_version
+from trials.runs import RunStatus
 from trials.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, Counts, float], None]
+ClientFor = Callable[[str], RegistryClient]
 CURSOR_OVERLAP = timedelta(days=2)  # registries post updates late; re-reading 2 days is cheap
 
 
@@ -58,14 +62,60 @@ class RunOptions:
 class RunResult:
     run_id: str
     source: str
-    status: str
+    status: RunStatus
     counts: Counts
     message: str | None
     duration_s: float
 
+    @classmethod
+    def of(cls, run: RunRecord) -> RunResult:
+        counts = run.tally.counts
+        return cls(run.run_id, run.source, run.status, counts, run.message, run.elapsed_s())
 
-def new_run_id(source: str, started: datetime) -> str:
-    return f"{source}-{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}"
+
+@dataclass(frozen=True)
+class _Job:
+    """What every step of one run reads."""
+
+    es: AsyncElasticsearch
+    settings: Settings
+    names: Names
+    run: RunRecord
+    options: RunOptions
+    progress: Progress | None
+    source: Source | None  # given by a caller (tests, benchmarks); else built from the catalog
+
+
+async def run_source(
+    es: AsyncElasticsearch,
+    settings: Settings,
+    source_name: str,
+    options: RunOptions = RunOptions(),
+    *,
+    progress: Progress | None = None,
+    on_started: Callable[[str], None] | None = None,
+    source: Source | None = None,
+) -> RunResult:
+    """Run one sync of `source_name`. Raises `SyncAlreadyRunning` when another run holds its
+    lock, and `CancelledError` when its task is cancelled (the run ends `cancelled`); every
+    other failure ends in the returned status and the sync log, never raised."""
+    await ensure_indices(es, settings)
+    names = Names.from_settings(settings)
+    synclog = SyncLog(es, names.sync_log)
+    run = RunRecord.begin(synclog, source_name, options.trigger, options.full)
+    job = _Job(es, settings, names, run, options, progress, source)
+    # every line logged during the run, by any logger and in any task it starts, names it
+    with log_context(run_id=run.run_id, source=source_name):
+        try:
+            async with _locked(es, names, source_name, run.run_id, options.lock_ttl) as lock:
+                await run.save()
+                if on_started is not None:
+                    on_started(run.run_id)
+                await _supervised(job, lock)
+        finally:
+            if run.finished is not None:  # the run happened (it was not refused its lock)
+                _log_summary(run)
+    return RunResult.of(run)
 
 
 @asynccontextmanager
@@ -83,7 +133,21 @@ async def _locked(
             log.exception("%s: could not release the lock of %s", run_id, source)
 
 
-async def _heartbeat(synclog: SyncLog, run: RunRecord, lock: SourceLock, every_s: float) -> None:
+async def _supervised(job: _Job, lock: SourceLock) -> None:
+    """The run's work beside its heartbeat. What the work lets through is cancellation
+    (shutdown, Ctrl-C): the run ends `cancelled` and the cancellation goes on."""
+    beat = asyncio.create_task(_heartbeat(job.run, lock, job.options.heartbeat_s))
+    try:
+        await _execute(job)
+    except BaseException:
+        if job.run.finished is None:  # not already ended by a verb whose write was in flight
+            await job.run.cancel()
+        raise
+    finally:
+        beat.cancel()
+
+
+async def _heartbeat(run: RunRecord, lock: SourceLock, every_s: float) -> None:
     """Saves the run's progress and pushes the lock's expiry forward. A lock lost (expired and
     taken over, or deleted) is said once and not renewed again: the run goes on, its writes
     protected by external versioning."""
@@ -91,12 +155,48 @@ async def _heartbeat(synclog: SyncLog, run: RunRecord, lock: SourceLock, every_s
     while True:
         await asyncio.sleep(every_s)
         try:
-            await synclog.save(run)
+            await run.save()
             if held and not await lock.renew():
                 held = False
                 log.warning("%s: lost the lock of %s", run.run_id, run.source)
         except Exception:
             log.exception("%s: heartbeat failed", run.run_id)
+
+
+async def _execute(job: _Job) -> None:
+    """prepare → sync → finish, then the verb that ends the run; a failure ends it `failed`."""
+    run = job.run
+    try:
+        sink, since = await _prepare(job)
+        async with _session(job.options, job.settings) as client_for:
+            src = job.source or _build(job, client_for, since)
+            seen = await _sync(job, src, sink)
+            notes = await finish(src, sink, seen, run.tally.counts)
+    except SourceError as exc:
+        run.tally.error("source", exc.cause)
+        await run.fail(str(exc))
+    except Exception as exc:  # the boundary of one run: record why, never crash the caller
+        log.exception("%s failed", run.run_id)
+        reason = f"{type(exc).__name__}: {exc}"
+        run.tally.error("internal", reason)
+        await run.fail(reason)
+    else:
+        await conclude(run, notes)
+
+
+async def _prepare(job: _Job) -> tuple[Sink, date | None]:
+    """Close dead runs, choose the cursor and the write version; the sink that writes."""
+    run = job.run
+    closed = await run.synclog.close_dead(run.source, run.run_id)
+    if closed:
+        log.warning("closed dead run(s) of %s: %s", run.source, ", ".join(closed))
+    since = await _since(run.synclog, run.source, job.options.full)
+    run.cursor = since.isoformat() if since else None
+    version = await _version(run)
+    now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    sink = Sink(job.es, job.names.trials, run.run_id, version, now, run.tally)
+    await job.es.indices.refresh(index=job.names.trials)  # stored hashes are read by search
+    return sink, since
 
 
 async def _since(synclog: SyncLog, source: str, full: bool) -> date | None:
@@ -108,51 +208,49 @@ async def _since(synclog: SyncLog, source: str, full: bool) -> date | None:
     return (datetime.fromisoformat(last["started_at"]) - CURSOR_OVERLAP).date()
 
 
-async def run_source(
-    es: AsyncElasticsearch,
-    settings: Settings,
-    source_name: str,
-    options: RunOptions = RunOptions(),
-    *,
-    progress: Progress | None = None,
-    on_started: Callable[[str], None] | None = None,
-    source: Source | None = None,
-) -> RunResult:
-    """Run one sync of `source_name`. Raises `SyncAlreadyRunning` when another run holds its
-    lock; every other failure ends in the returned status and the sync log, never raised."""
-    await ensure_indices(es, settings)
-    names = Names.from_settings(settings)
-    started = datetime.now(UTC)
-    run_id = new_run_id(source_name, started)
-    run = RunRecord(run_id, source_name, options.trigger, options.full, started, Tally())
-    synclog = SyncLog(es, names.sync_log)
-    # every line logged during the run, by any logger and in any task it starts, names it
-    with log_context(run_id=run_id, source=source_name):
-        try:
-            async with _locked(es, names, source_name, run_id, options.lock_ttl) as lock:
-                await synclog.save(run)
-                if on_started is not None:
-                    on_started(run_id)
-                beat = asyncio.create_task(_heartbeat(synclog, run, lock, options.heartbeat_s))
-                try:
-                    await _execute(es, settings, names, run, options, progress, source, synclog)
-                finally:
-                    beat.cancel()
-                    if run.status == "running":  # cancelled (shutdown, Ctrl-C): say so
-                        run.status, run.message = "failed", "cancelled before it finished"
-                    run.finished = datetime.now(UTC)
-                    await _record_end(synclog, run)
-        finally:
-            if run.finished is not None:  # the run happened (it was not refused its lock)
-                _log_summary(run, run.finished)
-    duration = (run.finished - started).total_seconds()
-    return RunResult(run_id, source_name, run.status, run.tally.counts, run.message, duration)
+async def _version(run: RunRecord) -> int:
+    """See `trials.model.write_version`."""
+    previous = await run.synclog.previous_start(run.source, run.run_id)
+    return write_version(run.started, previous)
 
 
-def _log_summary(run: RunRecord, finished: datetime) -> None:
+def _build(job: _Job, client_for: ClientFor, since: date | None) -> Source:
+    options = job.options
+    return build_source(
+        job.run.source,
+        job.settings,
+        client_for,
+        since=since,
+        page_size=options.page_size,
+        demo_count=options.demo_count,
+    )
+
+
+async def _sync(job: _Job, src: Source, sink: Sink) -> set[str]:
+    """Fetch → batches → compare → write, reporting progress after each batch; the ids seen."""
+    run, options = job.run, job.options
+    batcher = Batcher(src, sink, run.tally, options.concurrency)
+
+    async def step(batch: list[Raw]) -> None:
+        await batcher.process(batch)
+        if job.progress is not None:
+            job.progress(run.source, run.tally.counts, run.elapsed_s())
+
+    await in_flight(batches(src, options.batch_size), step, options.batches_in_flight)
+    return batcher.seen
+
+
+@asynccontextmanager
+async def _session(options: RunOptions, settings: Settings) -> AsyncIterator[ClientFor]:
+    http = options.http or HttpOptions.from_settings(settings)
+    async with aiohttp.ClientSession(headers={"Accept": "application/json"}) as session:
+        yield lambda name: RegistryClient(name, session, http)
+
+
+def _log_summary(run: RunRecord) -> None:
     """The one line that ends each run, with the counts the sync log holds."""
     counts = run.tally.counts.as_dict()
-    duration_ms = int((finished - run.started).total_seconds() * 1000)
+    duration_ms = int(run.elapsed_s() * 1000)
     shown = ", ".join(f"{n:,} {name}" for name, n in counts.items() if n or name == "fetched")
     note = f" ({run.message})" if run.message else ""
     log.log(
@@ -173,106 +271,6 @@ def _log_summary(run: RunRecord, finished: datetime) -> None:
             "_in_message": ("status", "duration_ms", "counts"),
         },
     )
-
-
-async def _record_end(synclog: SyncLog, run: RunRecord) -> None:
-    """The run's last save. When the node is gone, the result is still returned (with the
-    reason) rather than raised; the next run closes the log document left `running`."""
-    try:
-        await asyncio.shield(synclog.save(run))
-    except Exception as exc:
-        log.warning("%s: could not record the end of the run", run.run_id, exc_info=True)
-        note = f"the sync log could not be updated ({type(exc).__name__})"
-        run.message = f"{run.message}; {note}" if run.message else note
-
-
-async def _execute(
-    es: AsyncElasticsearch,
-    settings: Settings,
-    names: Names,
-    run: RunRecord,
-    options: RunOptions,
-    progress: Progress | None,
-    source: Source | None,
-    synclog: SyncLog,
-) -> None:
-    tally = run.tally
-    try:
-        closed = await synclog.close_dead(run.source, run.run_id)
-        if closed:
-            log.warning("closed dead run(s) of %s: %s", run.source, ", ".join(closed))
-        since = await _since(synclog, run.source, options.full)
-        run.cursor = since.isoformat() if since else None
-        version = await _version(synclog, run)
-        now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        sink = Sink(es, names.trials, run.run_id, version, now, tally)
-        await es.indices.refresh(index=names.trials)  # stored hashes are read by search
-        async with _session(options, settings) as client_for:
-            src = source or build_source(
-                run.source,
-                settings,
-                client_for,
-                since=since,
-                page_size=options.page_size,
-                demo_count=options.demo_count,
-            )
-            batcher = Batcher(src, sink, tally, options.concurrency)
-
-            async def step(batch: list[Raw]) -> None:
-                await batcher.process(batch)
-                if progress is not None:
-                    progress(run.source, tally.counts, _elapsed(run))
-
-            await in_flight(batches(src, options.batch_size), step, options.batches_in_flight)
-            notes = []
-            reported = getattr(src, "reported_total", None)
-            if not getattr(src, "full_fetch", True):
-                pass  # an incremental fetch says nothing about records it did not ask for
-            elif reported is not None and tally.counts.fetched < reported:
-                # pages shifted under the crawl: a missing record may only have been skipped
-                notes.append(
-                    f"read {tally.counts.fetched} of the {reported} records the registry "
-                    "reported, so none was marked removed"
-                )
-            else:
-                await sink.tombstone(src.name, batcher.seen, _live_seen(tally.counts))
-        run.status = "completed" if tally.counts.failed == 0 else "partial"
-        if tally.counts.failed:
-            notes.append(f"{tally.counts.failed} record(s) failed; they are retried next run")
-        run.message = "; ".join(notes) or None
-    except SourceError as exc:
-        run.status, run.message = "failed", str(exc)
-        tally.error("source", exc.cause)
-    except Exception as exc:  # the boundary of one run: record why, never crash the caller
-        log.exception("%s failed", run.run_id)
-        run.status, run.message = "failed", f"{type(exc).__name__}: {exc}"
-        tally.error("internal", run.message)
-
-
-async def _version(synclog: SyncLog, run: RunRecord) -> int:
-    """See `trials.model.write_version`."""
-    return write_version(run.started, await synclog.previous_start(run.source, run.run_id))
-
-
-def _live_seen(counts: Counts) -> int | None:
-    """How many fetched records are now live documents, when every outcome tells (a stale,
-    failed or rejected record may or may not have a live document)."""
-    if counts.stale or counts.failed or counts.rejected:
-        return None
-    return counts.created + counts.updated + counts.unchanged + counts.restored
-
-
-def _elapsed(run: RunRecord) -> float:
-    return (datetime.now(UTC) - run.started).total_seconds()
-
-
-@asynccontextmanager
-async def _session(
-    options: RunOptions, settings: Settings
-) -> AsyncIterator[Callable[[str], RegistryClient]]:
-    http = options.http or HttpOptions.from_settings(settings)
-    async with aiohttp.ClientSession(headers={"Accept": "application/json"}) as session:
-        yield lambda name: RegistryClient(name, session, http)
 
 
 async def run_sources(

@@ -37,7 +37,7 @@ async def test_trial_writes_to_a_missing_alias_are_counted_failed(env: Env) -> N
 
 async def test_a_run_record_is_not_written_to_a_missing_alias(env: Env) -> None:
     alias = gone(env, "sync-log")
-    record = RunRecord("run-x", "icreat", "cli", False, datetime.now(UTC), Tally())
+    record = RunRecord.begin(SyncLog(env.es, alias), "icreat", "cli", False)
     with pytest.raises(NotFoundError, match="not an alias"):
-        await SyncLog(env.es, alias).save(record)
+        await record.save()
     assert not await env.es.indices.exists(index=alias)
