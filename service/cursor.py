@@ -10,11 +10,13 @@ import binascii
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
 VERSION = 1
+# The list endpoints that hand out cursors; a cursor is refused by every other one.
+ListKind = Literal["search", "recent", "sync-runs"]
 
 
 class InvalidCursor(ValueError):
@@ -23,7 +25,7 @@ class InvalidCursor(ValueError):
 
 @dataclass(frozen=True)
 class CursorState:
-    kind: str  # the endpoint: "search" or "recent"
+    kind: str  # the endpoint (a ListKind) that issued it
     pit: str
     after: list[Any] | None
     query: list[list[str]]  # the request's other parameters, sorted [name, value] pairs
@@ -60,7 +62,7 @@ class CursorCodec:
         )
         return f"{_b64(payload)}.{_b64(self._sign(payload))}"
 
-    def decode(self, token: str, kind: str) -> CursorState:
+    def decode(self, token: str, kind: ListKind) -> CursorState:
         try:
             body, _, mac = token.partition(".")
             payload = _unb64(body)

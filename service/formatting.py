@@ -1,4 +1,6 @@
-"""Pure response formatting: Elasticsearch responses in, API JSON out. No I/O."""
+"""Formatting responses: Elasticsearch hits and responses in, the API's JSON out (trials, list
+items, facets, the page envelope, validators for conditional GET). Pure, no I/O; which page to
+fetch is `service.paging`'s business."""
 
 from __future__ import annotations
 
@@ -49,6 +51,11 @@ def recent_item(hit: Mapping[str, Any], window: Window, change: str = "any") -> 
     return item
 
 
+def sync_run(hit: Mapping[str, Any]) -> dict[str, Any]:
+    """A sync-log document is shown as stored."""
+    return dict(hit["_source"])
+
+
 def facets(aggregations: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {
         name: [
@@ -72,6 +79,7 @@ def list_page(
     limit: int,
     next_cursor: str | None,
 ) -> dict[str, Any]:
+    """The envelope every list endpoint answers with."""
     return {
         "items": items,
         "total": total[0],

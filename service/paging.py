@@ -1,4 +1,6 @@
-"""Running a list query page by page: by offset, or by cursor over a point in time (PIT).
+"""Paging every list endpoint (trial search, recent changes, sync runs) the one same way: by
+offset, or by cursor over a point in time (PIT). `page_of` is the whole flow; an endpoint only
+says which index it reads and plans its query and item format from the parameters.
 
 A cursor walk opens one PIT when it starts (`cursor=*`) and reads every page from that
 snapshot with `search_after`, so documents written meanwhile never cause duplicates or gaps.
@@ -9,16 +11,19 @@ expires 5 minutes after its most recent page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiohttp import web
 from elasticsearch import AsyncElasticsearch, NotFoundError
 from marshmallow import Schema, ValidationError, fields
 
-from service.cursor import CursorCodec, CursorState, InvalidCursor
+from service import formatting
+from service.cursor import CursorCodec, CursorState, InvalidCursor, ListKind
 from service.errors import InvalidParameters
+from service.keys import CURSORS, ES
 from service.schemas.fields import MAX_RESULT_WINDOW
 
 KEEP_ALIVE = "5m"
@@ -37,6 +42,18 @@ class Paging:
     began: datetime = datetime.min.replace(tzinfo=UTC)
 
 
+class Plan(NamedTuple):
+    """A list's query body (query, sort with a unique tiebreaker, …) and the function that
+    turns one hit into one item."""
+
+    body: dict[str, Any]
+    item: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+# Parameters (and the paging, for what it pins, e.g. when a walk began) → the plan.
+Planner = Callable[[dict[str, Any], Paging], Plan]
+
+
 @dataclass(frozen=True)
 class Fetched:
     response: dict[str, Any]
@@ -45,12 +62,36 @@ class Fetched:
     next_cursor: str | None
 
 
+async def page_of(
+    request: web.Request, schema: Schema, kind: ListKind, index: str, plan: Planner
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One page of a list, and the raw response (for what else an endpoint shows, e.g. facets).
+
+    Offset or cursor paging; a continued cursor carries its own query, re-validated by
+    `schema`. `plan` turns the parameters into the query and the item formatter."""
+    app = request.app
+    parsed = request["querystring"]
+    paging = paging_of(request, parsed, app[CURSORS], kind)
+    if paging.state is not None:
+        parsed = load_pairs(schema, paging.query)
+    body, item = plan(parsed, paging)
+    fetched = await fetch_page(app[ES], index, body, paging, app[CURSORS], kind)
+    page = formatting.list_page(
+        [item(hit) for hit in fetched.hits],
+        formatting.total_of(fetched.response),
+        offset=fetched.offset,
+        limit=paging.limit,
+        next_cursor=fetched.next_cursor,
+    )
+    return page, fetched.response
+
+
 def query_pairs(request: web.Request) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, v) for k, v in request.query.items() if k not in PAGING_PARAMS))
 
 
 def paging_of(
-    request: web.Request, parsed: dict[str, Any], codec: CursorCodec, kind: str
+    request: web.Request, parsed: dict[str, Any], codec: CursorCodec, kind: ListKind
 ) -> Paging:
     limit = int(parsed.get("limit", DEFAULT_LIMIT))
     offset = parsed.get("offset")
@@ -103,7 +144,7 @@ async def fetch_page(
     body: dict[str, Any],
     paging: Paging,
     codec: CursorCodec,
-    kind: str,
+    kind: ListKind,
 ) -> Fetched:
     if not paging.walk:
         response = await es.search(index=index, from_=paging.offset, size=paging.limit, **body)

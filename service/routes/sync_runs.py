@@ -11,6 +11,7 @@ import orjson
 from aiohttp import web
 from marshmallow import ValidationError
 
+from service import formatting
 from service.apidocs import docs, querystring_schema
 from service.errors import (
     Conflict,
@@ -22,8 +23,8 @@ from service.errors import (
 )
 from service.jsonio import json_response
 from service.keys import ES, LAUNCHER, NAMES, SETTINGS
+from service.paging import Paging, Plan, page_of
 from service.schemas import examples
-from service.schemas.fields import MAX_RESULT_WINDOW
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
 from service.schemas.sync_runs import (
     StartedSchema,
@@ -39,12 +40,18 @@ TAGS = ["sync runs"]
 BASE = "/api/v1/sync-runs"
 
 
-def _filters(parsed: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
+# Newest first; run_id is unique, so the order is total and a cursor walk can continue after
+# any run. A run without a start time (never expected) sorts last rather than failing.
+SORT = [{"started_at": {"order": "desc", "missing": "_last"}}, {"run_id": "asc"}]
+
+
+def runs_body(parsed: dict[str, Any]) -> dict[str, Any]:
+    filters = [
         {"terms": {name: parsed[name]}}
         for name in ("source", "status", "run_id")
         if parsed.get(name)
     ]
+    return {"query": {"bool": {"filter": filters}}, "sort": SORT}
 
 
 @routes.get(BASE, allow_head=False)
@@ -52,21 +59,14 @@ def _filters(parsed: dict[str, Any]) -> list[dict[str, Any]]:
     tags=TAGS,
     summary="Sync runs, newest first",
     description="One entry per run per source, read from the sync log: status, timing, counts "
-    "and errors.",
+    "and errors. Newest start first, ties broken by `run_id`. Page with `offset`/`limit` (up "
+    "to 10,000 deep) or walk every page consistently with `cursor=*` then `next_cursor`, as "
+    "the trial lists do.",
     responses={
         200: {
             "schema": SyncRunPageSchema,
             "description": "A page of runs",
-            "examples": {
-                "application/json": {
-                    "items": [examples.SYNC_RUN],
-                    "total": 1,
-                    "total_relation": "eq",
-                    "offset": 0,
-                    "limit": 20,
-                    "next_cursor": None,
-                }
-            },
+            "examples": {"application/json": examples.SYNC_RUN_PAGE},
         },
         400: BAD_PARAMETER,
         503: UNAVAILABLE,
@@ -74,28 +74,12 @@ def _filters(parsed: dict[str, Any]) -> list[dict[str, Any]]:
 )
 @querystring_schema(SyncRunQuerySchema)
 async def list_runs(request: web.Request) -> web.Response:
-    parsed = request["querystring"]
-    offset, limit = parsed.get("offset", 0), parsed.get("limit", 20)
-    if offset + limit > MAX_RESULT_WINDOW:
-        raise InvalidParameters.one("offset", f"offset + limit must not exceed {MAX_RESULT_WINDOW}")
-    result = await request.app[ES].search(
-        index=request.app[NAMES].sync_log,
-        query={"bool": {"filter": _filters(parsed)}},
-        sort=[{"started_at": {"order": "desc", "missing": "_last"}}, {"run_id": "asc"}],
-        from_=offset,
-        size=limit,
-    )
-    hits = result.body["hits"]
-    return json_response(
-        {
-            "items": [hit["_source"] for hit in hits["hits"]],
-            "total": hits["total"]["value"],
-            "total_relation": hits["total"]["relation"],
-            "offset": offset,
-            "limit": limit,
-            "next_cursor": None,
-        }
-    )
+    def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
+        return Plan(runs_body(parsed), formatting.sync_run)
+
+    index = request.app[NAMES].sync_log
+    page, _ = await page_of(request, SyncRunQuerySchema(), "sync-runs", index, plan)
+    return json_response(page)
 
 
 @routes.get(BASE + "/{run_id}", allow_head=False)

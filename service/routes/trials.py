@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from elasticsearch import AsyncElasticsearch
-from marshmallow import Schema
 
 from service import formatting
 from service.apidocs import docs, querystring_schema
@@ -15,8 +13,8 @@ from service.batched_get import BatchedGet
 from service.conditional import not_modified
 from service.errors import NotFound
 from service.jsonio import json_response
-from service.keys import CURSORS, DOCS, ES, NAMES
-from service.paging import Paging, fetch_page, load_pairs, paging_of
+from service.keys import DOCS, ES, NAMES
+from service.paging import Paging, Plan, page_of
 from service.params import recent_params, search_params
 from service.schemas import examples
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
@@ -32,8 +30,6 @@ from service.search import recent_body, registry_doc_id, registry_id_query, sear
 routes = web.RouteTableDef()
 TAGS = ["trials"]
 MAX_ID_LENGTH = 200
-# A list's query body and the function that turns one hit into one item.
-Plan = tuple[dict[str, Any], Callable[[dict[str, Any]], dict[str, Any]]]
 
 
 def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any]:
@@ -57,9 +53,10 @@ def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any
 @querystring_schema(TrialSearchQuerySchema)
 async def search_trials(request: web.Request) -> web.Response:
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
-        return search_body(search_params(parsed)), formatting.search_item
+        return Plan(search_body(search_params(parsed)), formatting.search_item)
 
-    page, response = await _page_of_trials(request, TrialSearchQuerySchema(), "search", plan)
+    index = request.app[NAMES].trials
+    page, response = await page_of(request, TrialSearchQuerySchema(), "search", index, plan)
     page["facets"] = formatting.facets(response.get("aggregations", {}))
     return json_response(page)
 
@@ -93,34 +90,14 @@ async def search_trials(request: web.Request) -> web.Response:
 async def recent_trials(request: web.Request) -> web.Response:
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
         params = recent_params(parsed, paging.began)
-        return recent_body(params), lambda hit: formatting.recent_item(
-            hit, params.window, params.change
+        return Plan(
+            recent_body(params),
+            lambda hit: formatting.recent_item(hit, params.window, params.change),
         )
 
-    page, _ = await _page_of_trials(request, RecentQuerySchema(), "recent", plan)
+    index = request.app[NAMES].trials
+    page, _ = await page_of(request, RecentQuerySchema(), "recent", index, plan)
     return json_response(page)
-
-
-async def _page_of_trials(
-    request: web.Request, schema: Schema, kind: str, plan: Callable[[dict[str, Any], Paging], Plan]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The flow both lists share: offset or cursor paging (a cursor carries its own query),
-    one fetch, one page. `plan` turns the parameters into the query and the item formatter."""
-    app = request.app
-    parsed = request["querystring"]
-    paging = paging_of(request, parsed, app[CURSORS], kind)
-    if paging.state is not None:
-        parsed = load_pairs(schema, paging.query)
-    body, item = plan(parsed, paging)
-    fetched = await fetch_page(app[ES], app[NAMES].trials, body, paging, app[CURSORS], kind)
-    page = formatting.list_page(
-        [item(hit) for hit in fetched.hits],
-        formatting.total_of(fetched.response),
-        offset=fetched.offset,
-        limit=paging.limit,
-        next_cursor=fetched.next_cursor,
-    )
-    return page, fetched.response
 
 
 async def find_trial(

@@ -107,3 +107,13 @@ SYNC_RUN = {
     "removed_ids": [],
     "errors": [],
 }
+
+SYNC_RUN_PAGE = {
+    "items": [SYNC_RUN],
+    "total": 42,
+    "total_relation": "eq",
+    "offset": 0,
+    "limit": 1,
+    # Opaque: signed JSON naming the snapshot and the last run served (shortened here).
+    "next_cursor": "eyJ2IjoxLCJrIjoic3luYy1ydW5zIiwicCI6Ii4uLiJ9.Vq3lDx0cOLoh1ZtB0c2wX9kTqz8",
+}

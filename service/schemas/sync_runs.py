@@ -6,10 +6,12 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from service.schemas.fields import MAX_VALUES, limit, offset
+from service.schemas.fields import MAX_VALUES, cursor, limit, offset
+from service.schemas.trials import PageFields
 from trials.launcher import SOURCE_NAMES, TRIGGERS
+from trials.runs import RUN_STATUSES
 
-STATUSES = ("running", "completed", "partial", "failed")
+STATUSES: tuple[str, ...] = RUN_STATUSES
 
 
 class JsonBoolean(fields.Boolean):
@@ -39,6 +41,7 @@ class SyncRunQuerySchema(Schema):
     )
     offset = offset()
     limit = limit()
+    cursor = cursor()
 
 
 class CountsSchema(Schema):
@@ -79,13 +82,11 @@ class SyncRunSchema(Schema):
     errors = fields.List(fields.Nested(RunErrorSchema), allow_none=True)
 
 
-class SyncRunPageSchema(Schema):
+class SyncRunPageSchema(PageFields):
+    """The trial lists' page envelope, over runs."""
+
+    total = fields.Integer(metadata={"description": "Matching runs (see total_relation)"})
     items = fields.List(fields.Nested(SyncRunSchema))
-    total = fields.Integer()
-    total_relation = fields.String(validate=validate.OneOf(("eq", "gte")))
-    offset = fields.Integer()
-    limit = fields.Integer()
-    next_cursor = fields.String(allow_none=True, metadata={"description": "Always null here"})
 
 
 class StartSyncSchema(Schema):

@@ -1,17 +1,20 @@
-"""The sync-run endpoints: listing and reading the sync log, and the admin-only POST."""
+"""The sync-run endpoints: paging through and reading the sync log, and the admin-only POST."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from elasticsearch import AsyncElasticsearch
+from elasticsearch.helpers import async_bulk
 
 from service.app import create_app
+from tests.service import corpus
 from tests.service.conftest import ADMIN_TOKEN
 from trials.indices import Names
 from trials.settings import Settings
@@ -51,9 +54,112 @@ async def test_paging(client: Client) -> None:
     ).json()
     assert [r["run_id"] for r in body["items"]] == ["cris-run-1"]
     assert body["total"] == 2
-    response = await client.get("/api/v1/sync-runs?offset=9999&limit=2")
-    assert response.status == 400
-    assert (await response.json())["errors"][0]["name"] == "offset"
+    for too_deep in ("offset=9999&limit=2", "offset=9901&limit=100"):
+        response = await client.get(f"/api/v1/sync-runs?{too_deep}")
+        assert response.status == 400
+        assert response.content_type == "application/problem+json"
+        assert (await response.json())["errors"][0]["name"] == "offset"
+    deepest = await client.get("/api/v1/sync-runs?offset=9900&limit=100")
+    assert deepest.status == 200
+    assert (await deepest.json())["items"] == []
+
+
+WALK = "/api/v1/sync-runs?source=demo&limit=5"
+WALK_RUNS = 23
+STARTED = datetime(2020, 1, 1, tzinfo=UTC)
+LATE = "demo-walk-late"
+
+
+@pytest.fixture
+async def demo_runs(
+    es: AsyncElasticsearch, names: Names, loaded: object
+) -> AsyncIterator[list[str]]:
+    """23 demo runs, three at a time started at the same instant (so run_id decides their
+    order), run ids out of step with time; yields their expected order, removes them after."""
+    docs = [
+        corpus.sync_run_doc(
+            f"demo-walk-{(n * 7) % WALK_RUNS:02d}",
+            "demo",
+            "completed",
+            STARTED + timedelta(hours=n // 3),
+        )
+        for n in range(WALK_RUNS)
+    ]
+    actions = [{"_index": names.sync_log, "_id": d["run_id"], "_source": d} for d in docs]
+    await async_bulk(es, actions, refresh="wait_for")
+    newest_first = sorted(
+        docs, key=lambda d: (-datetime.fromisoformat(d["started_at"]).timestamp(), d["run_id"])
+    )
+    try:
+        yield [d["run_id"] for d in newest_first]
+    finally:
+        # The node has no delete-by-query (no reindex module): delete them one by one, with
+        # the run a test adds mid-walk.
+        ids = [d["run_id"] for d in docs] + [LATE]
+        await async_bulk(
+            es,
+            [{"_op_type": "delete", "_index": names.sync_log, "_id": i} for i in ids],
+            raise_on_error=False,
+            refresh="wait_for",
+        )
+
+
+async def runs_page(client: Client, url: str) -> dict[str, Any]:
+    response = await client.get(url)
+    assert response.status == 200, await response.text()
+    return dict(await response.json())
+
+
+async def test_cursor_walk_yields_every_run_once_in_order(
+    client: Client, es: AsyncElasticsearch, names: Names, demo_runs: list[str]
+) -> None:
+    body = await runs_page(client, f"{WALK}&cursor=*")
+    seen, offsets = [r["run_id"] for r in body["items"]], [body["offset"]]
+    # A run started meanwhile is newest of all: offset paging would serve one run twice.
+    late = corpus.sync_run_doc(LATE, "demo", "running", datetime.now(UTC))
+    await es.index(index=names.sync_log, id=late["run_id"], document=late, refresh="wait_for")
+    while body["next_cursor"]:
+        body = await runs_page(client, f"/api/v1/sync-runs?cursor={body['next_cursor']}&limit=5")
+        seen += [r["run_id"] for r in body["items"]]
+        offsets.append(body["offset"])
+        assert body["total"] == WALK_RUNS
+    assert seen == demo_runs
+    assert offsets == [0, 5, 10, 15, 20]
+    assert body["next_cursor"] is None
+
+
+async def test_offset_pages_match_the_walk(client: Client, demo_runs: list[str]) -> None:
+    seen = []
+    for offset in range(0, WALK_RUNS, 5):
+        body = await runs_page(client, f"{WALK}&offset={offset}")
+        assert body["next_cursor"] is None
+        seen += [r["run_id"] for r in body["items"]]
+    assert seen == demo_runs
+
+
+async def test_a_cursor_reused_with_other_filters_is_refused(
+    client: Client, demo_runs: list[str]
+) -> None:
+    token = (await runs_page(client, f"{WALK}&cursor=*"))["next_cursor"]
+    same = await runs_page(client, f"{WALK}&cursor={token}")
+    assert [r["run_id"] for r in same["items"]] == demo_runs[5:10]
+    for other in ("source=cris", "source=demo&status=failed", "run_id=demo-walk-00"):
+        response = await client.get(f"/api/v1/sync-runs?{other}&cursor={token}")
+        assert response.status == 400
+        assert response.content_type == "application/problem+json"
+        assert (await response.json())["errors"][0]["name"] == "cursor"
+    with_offset = await client.get(f"{WALK}&offset=5&cursor={token}")
+    assert with_offset.status == 400
+    assert (await with_offset.json())["errors"][0]["name"] == "offset"
+
+
+async def test_cursors_do_not_cross_lists(client: Client, demo_runs: list[str]) -> None:
+    runs_token = (await runs_page(client, f"{WALK}&cursor=*"))["next_cursor"]
+    trials_token = (await runs_page(client, "/api/v1/trials?limit=5&cursor=*"))["next_cursor"]
+    for url in (f"/api/v1/trials?cursor={runs_token}", f"/api/v1/sync-runs?cursor={trials_token}"):
+        response = await client.get(url)
+        assert response.status == 400
+        assert "another endpoint" in (await response.json())["detail"]
 
 
 async def test_one_run_and_404(client: Client) -> None:
