@@ -40,7 +40,7 @@ def make_launcher(
             except BaseException as exc:
                 if not started.done():
                     started.set_exception(exc)  # SyncAlreadyRunning reaches the caller
-                else:
+                elif not isinstance(exc, asyncio.CancelledError):  # its summary says cancelled
                     ids = {"run_id": started.result(), "source": source}
                     log.exception("background sync of %s failed", source, extra=ids)
                 raise

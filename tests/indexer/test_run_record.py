@@ -5,13 +5,16 @@ Read back from the sync log on the real node."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime
 from typing import Any
 
 import pytest
 
+from indexer.launch import make_launcher
+from indexer.run import RunOptions
 from indexer.synclog import RunAlreadyEnded, RunRecord, SyncLog
-from tests.indexer.conftest import Env
+from tests.indexer.conftest import FAST_HTTP, Env
 from trials.indices import ensure_indices
 
 
@@ -111,3 +114,19 @@ async def test_a_failing_source_ends_failed_with_the_reason(env: Env) -> None:
     assert [e["kind"] for e in doc["errors"]] == ["source"]
     _assert_ended(doc)
     assert doc["duration_ms"] == int(result.duration_s * 1000)
+
+
+async def test_a_launched_run_cancelled_at_shutdown_ends_cancelled_and_is_no_error(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    env.state.faults.delay_s = 0.2  # still fetching when the service shuts down
+    launch = make_launcher(env.settings, env.es, RunOptions(http=FAST_HTTP, page_size=10))
+    (run_id,) = await launch(["icreat"], False)
+    (task,) = [t for t in asyncio.all_tasks() if t.get_name() == "sync-icreat"]
+    task.cancel()  # what the loop does to tasks left running at shutdown
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    doc = (await _logged(env, run_id))["_source"]
+    assert doc["status"] == "cancelled"
+    _assert_ended(doc)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
