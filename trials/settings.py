@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from trials.dotenv import DotenvError, read_dotenv
+
 DEFAULT_ICREAT_URL = (
     "https://api.odcloud.kr/api/3074271/v1/uddi:cfc19dda-6f75-4c57-86a8-bb9c8b103887"
 )
@@ -94,30 +96,13 @@ def _cron(raw: str) -> str:
     return value
 
 
-def _unknown(env: Mapping[str, str], known: set[str]) -> list[str]:
+def _unknown(env: Mapping[str, str], known: set[str]) -> dict[str, str]:
     """A misspelt TRIALS_* variable would otherwise be ignored without a word."""
-    problems = []
+    problems = {}
     for name in sorted(n for n in env if n.startswith("TRIALS_") and n not in known):
         close = difflib.get_close_matches(name, known, n=1)
-        problems.append(
-            f"{name}: unknown setting" + (f"; did you mean {close[0]}?" if close else "")
-        )
+        problems[name] = "unknown setting" + (f"; did you mean {close[0]}?" if close else "")
     return problems
-
-
-def read_dotenv(path: Path) -> dict[str, str]:
-    """`KEY=VALUE` lines of an optional .env file (comments, blank lines and quotes allowed)."""
-    if not path.is_file():
-        return {}
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        key, sep, value = line.strip().removeprefix("export ").partition("=")
-        if sep and key and not key.startswith("#"):
-            value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            values[key.strip()] = value
-    return values
 
 
 def _index_prefix(raw: str) -> str:
@@ -192,23 +177,16 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        if env is None:  # the process environment wins over an optional ./.env
-            env = {**read_dotenv(Path(".env")), **os.environ}
-        values: dict[str, Any] = {}
-        problems: list[str] = []
-        for f in fields(cls):
-            name = f.metadata["env"]
-            raw = env.get(name)
-            if raw is None or (raw.strip() == "" and f.default not in ("", None, ())):
-                continue
+        """Settings from `env` (default: the process environment over an optional ./.env);
+        SettingsError lists every bad variable."""
+        if env is None:
             try:
-                values[f.name] = f.metadata["parse"](raw)
-            except ValueError as exc:
-                shown = "<redacted>" if f.name in SECRET_FIELDS else repr(raw)
-                problems.append(f"{name}={shown}: {exc}")
-        problems.extend(_unknown(env, {f.metadata["env"] for f in fields(cls)}))
+                env = environment()
+            except DotenvError as exc:
+                raise SettingsError([str(exc)]) from exc
+        values, problems = _read(env)
         if problems:
-            raise SettingsError(problems)
+            raise SettingsError([_problem(name, env[name], why) for name, why in problems.items()])
         return cls(**values)
 
     def __repr__(self) -> str:
@@ -226,3 +204,59 @@ class Settings:
     @property
     def es_hosts(self) -> tuple[str, ...]:
         return self.es_urls or (self.local_es_url,)
+
+
+_SETTING_OF = {f.metadata["env"]: f.name for f in fields(Settings)}
+
+
+def environment() -> dict[str, str]:
+    """The process environment over an optional ./.env (the environment wins, as in compose);
+    DotenvError when the file is malformed."""
+    return {**read_dotenv(Path(".env"), os.environ), **os.environ}
+
+
+def _read(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The parsed values by field name, and what is wrong by variable name (all at once)."""
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for f in fields(Settings):
+        name, raw = f.metadata["env"], env.get(f.metadata["env"])
+        if raw is None or (raw.strip() == "" and f.default not in ("", None, ())):
+            continue
+        try:
+            values[f.name] = f.metadata["parse"](raw)
+        except ValueError as exc:
+            problems[name] = str(exc)
+    problems.update(_unknown(env, set(_SETTING_OF)))
+    return values, problems
+
+
+def _problem(name: str, raw: str, why: str) -> str:
+    if name not in _SETTING_OF:
+        return f"{name}: {why}"
+    shown = "<redacted>" if _SETTING_OF[name] in SECRET_FIELDS else repr(raw)
+    return f"{name}={shown}: {why}"
+
+
+@dataclass(frozen=True)
+class SetVariable:
+    """A TRIALS_* variable as set, for `trials config`: its value as it may be shown (a
+    secret as `***`; an unknown variable not at all, it may be a misspelt secret) and what is
+    wrong with it ("" when nothing)."""
+
+    name: str
+    shown: str
+    problem: str
+
+
+def set_variables(env: Mapping[str, str]) -> list[SetVariable]:
+    """Every TRIALS_* variable `env` sets: the settings in their order, then unknown ones."""
+    _, problems = _read(env)
+    names = [n for n in _SETTING_OF if n in env] + [n for n in problems if n not in _SETTING_OF]
+    return [SetVariable(n, _shown_raw(n, env[n]), problems.get(n, "")) for n in names]
+
+
+def _shown_raw(name: str, raw: str) -> str:
+    if name not in _SETTING_OF:
+        return "(not read)"
+    return "***" if _SETTING_OF[name] in SECRET_FIELDS and raw else raw

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from trials.dotenv import read_dotenv
 from trials.es import client_options
-from trials.settings import Settings, SettingsError, read_dotenv
+from trials.settings import Settings, SettingsError
 
 
 def test_defaults_point_at_the_local_node() -> None:
@@ -78,7 +79,7 @@ def test_dotenv_is_read_and_the_environment_wins(
     settings = Settings.from_env()
     assert (settings.api_port, settings.log_format) == (8181, "json")
     assert settings.index_prefix == "env-"
-    assert read_dotenv(tmp_path / "missing") == {}
+    assert read_dotenv(tmp_path / "missing", {}) == {}
 
 
 def test_a_misspelt_variable_is_reported_with_the_likely_name() -> None:
