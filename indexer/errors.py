@@ -42,9 +42,9 @@ class BadResponse(PermanentSourceError):
 
 
 class RecordRejected(ValueError):
-    """A record that cannot become a trial (no id, unparseable date, wrong type)."""
+    """A record that cannot become a trial (no id, unparseable date, wrong type); `reason` names
+    the field. The pipeline, which knows the record's id, names the record."""
 
-    def __init__(self, reason: str, registry_id: str | None = None) -> None:
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.registry_id = registry_id

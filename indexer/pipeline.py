@@ -12,7 +12,20 @@ from indexer.errors import BadResponse, RecordRejected, TransientSourceError
 from indexer.sink import Pending, Sink, Stored
 from indexer.sources.base import Raw, Source
 from indexer.tally import Tally
-from trials.model import content_hash, doc_id
+from trials.model import Trial, content_hash, doc_id
+
+# A record is JSON from outside: reading it as the wrong shape (a method on a string, iterating
+# a number, a missing key) says the record is malformed, not that the run should stop.
+MALFORMED = (AttributeError, TypeError, LookupError)
+
+
+def normalized(source: Source, raw: Raw) -> Trial:
+    """`source.normalize(raw)`, with every way a record can be malformed ending as
+    `RecordRejected`: the one place that decides it, for every source."""
+    try:
+        return source.normalize(raw)
+    except MALFORMED as exc:
+        raise RecordRejected(f"wrong shape: {type(exc).__name__}: {exc}") from exc
 
 
 @dataclass
@@ -62,8 +75,8 @@ class Batcher:
         try:
             async with gate:
                 full = await self.source.complete(raw)
-            trial = self.source.normalize(full)
-        except RecordRejected as exc:
+            trial = normalized(self.source, full)
+        except RecordRejected as exc:  # named here: the pipeline knows the record's id
             self.tally.add("rejected", key, exc.reason)
             return None
         except (TransientSourceError, BadResponse) as exc:  # one record's detail; retried next run

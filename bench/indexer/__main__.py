@@ -28,9 +28,9 @@ from elasticsearch.helpers import async_bulk
 
 from indexer.run import RunOptions
 from indexer.sources import icreat
-from indexer.sources.demo import demo_record
 from testkit.children import child_env
 from testkit.registry.server import GeneratedRows, RegistryState, start_registry
+from testkit.synthetic import demo_record
 from trials.es import make_client
 from trials.indices import create_index
 from trials.settings import Settings

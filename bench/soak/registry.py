@@ -8,9 +8,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.sources.demo import demo_record
 from indexer.sources.icreat import ID_KEY
 from testkit.registry import records
+from testkit.synthetic import demo_record
 
 Record = dict[str, Any]
 

@@ -12,7 +12,14 @@ Raw = dict[str, Any]
 
 
 class Source(Protocol):
-    name: str
+    """Everything the run and the pipeline read from a source; nothing is probed with getattr."""
+
+    name: str  # its row in `trials.registries`
+    # What the registry said it holds, once read; None when it does not say. A full fetch that
+    # read fewer records marks none removed (pages may have shifted under the crawl).
+    reported_total: int | None
+    # Whether this fetch reads everything, so a record it did not see is gone upstream.
+    full_fetch: bool
 
     def fetch(self) -> AsyncIterator[Raw]:
         """Every record of the registry (or of the configured query), page by page; pages may
@@ -33,5 +40,7 @@ class Source(Protocol):
         ...
 
     def normalize(self, raw: Raw) -> Trial:
-        """The trial document; `RecordRejected` with a reason when the record is malformed."""
+        """The trial document; `RecordRejected` with a reason naming the field when the record
+        is malformed. The pipeline names the record and also takes a record of the wrong shape
+        (`indexer.pipeline.MALFORMED`), so sources add no wrappers of their own."""
         ...

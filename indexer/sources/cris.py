@@ -28,6 +28,7 @@ class CrisSource:
         self.url = url.rstrip("/")
         self.key = key
         self.reported_total: int | None = None  # the registry's totalCount, once read
+        self.full_fetch = True  # the list cannot be asked for changes only
         self.per_page = min(per_page, PAGE_SIZE_MAX)
 
     async def fetch(self) -> AsyncIterator[Raw]:
@@ -74,14 +75,6 @@ class CrisSource:
         return normalize_record(registry_id, raw.get("list", raw), raw.get("detail") or {})
 
 
-def normalize_record(registry_id: str, item: Raw, detail: Raw) -> Trial:
-    """A Trial from a CRIS list item and its detail (which may be empty)."""
-    try:
-        return _normalize(registry_id, item, detail)
-    except RecordRejected as exc:
-        raise RecordRejected(exc.reason, registry_id) from None
-
-
 def _items(payload: Any, page: int) -> list[Raw]:
     if payload is None:  # NODATA past the last page
         return []
@@ -108,7 +101,9 @@ def _date(value: Any, name: str) -> str | None:
     return day_start(day) if day else None
 
 
-def _normalize(registry_id: str, item: Raw, detail: Raw) -> Trial:
+def normalize_record(registry_id: str, item: Raw, detail: Raw) -> Trial:
+    """A Trial from a CRIS list item and its detail (which may be empty)."""
+
     def pick(key: str) -> str | None:
         return parsing.text(detail.get(key), key) or parsing.text(item.get(key), key)
 

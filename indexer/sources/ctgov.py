@@ -36,6 +36,7 @@ class CtgovSource:
         self.url = url.rstrip("/")
         self.params: list[tuple[str, str | int]] = list(parse_qsl(query, keep_blank_values=True))
         self.per_page = per_page
+        self.reported_total: int | None = None  # not asked for (countTotal costs a query)
         self.full_fetch = since is None
         if since is not None:  # incremental: only studies posted as updated since the cursor
             self._and_advanced(f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]")
@@ -76,12 +77,7 @@ class CtgovSource:
         return raw
 
     def normalize(self, raw: Raw) -> Trial:
-        nct = self.identify(raw)
-        try:
-            return _normalize(nct, raw, content_hash(self.hashed_content(raw)))
-        except (RecordRejected, AttributeError, TypeError) as exc:
-            reason = exc.reason if isinstance(exc, RecordRejected) else f"wrong shape: {exc}"
-            raise RecordRejected(reason, nct) from None
+        return _normalize(self.identify(raw), raw, content_hash(self.hashed_content(raw)))
 
 
 def _get(raw: Any, *path: str) -> Any:

@@ -3,9 +3,8 @@ marked `synthetic`, with ids (`DEMO-000123`) no registry uses.
 
 `demo_study(i)` is shaped like a CRIS record (list item + detail: bilingual titles, summary,
 condition, intervention type, recruitment status, dates, sites), so the demo exercises every
-search field. `demo_record(i)` is shaped like an iCReaT task; the fake registry in tests and
-benchmarks serves it. Each builds record i on its own, so a benchmark can serve any slice of a
-large generated registry without holding it in memory.
+search field. It builds record i on its own, from (seed, i) alone. The iCReaT-shaped records the
+fake registry serves in tests and benchmarks are made in `testkit.synthetic` from the same draws.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from trials.model import Trial, content_hash
 
 T = TypeVar("T")
 
-_DISEASES = [
+DISEASES = [
     ("위암", "Gastric Cancer"),
     ("제2형 당뇨병", "Type 2 Diabetes"),
     ("고혈압", "Hypertension"),
@@ -35,31 +34,20 @@ _DISEASES = [
     ("갑상선암", "Thyroid Cancer"),
     ("소아 백혈병", "Childhood Leukemia"),
 ]
-_DESIGNS = [
-    ("{}에 대한 다기관 코호트 연구", "A Multicenter Cohort Study of {}"),
-    ("{} 환자에서 신약의 유효성 및 안전성 평가", "Efficacy and Safety of a New Drug in {}"),
-    ("{} 레지스트리 구축 및 운영", "Building and Running a {} Registry"),
-    ("{}의 예후 인자 분석", "Prognostic Factors in {}"),
-]
-_DEPARTMENTS = ["Oncology", "Cardiology", "Pediatrics", "Endocrinology", "Neurology", "Others"]
-_HOSPITALS = [
+HOSPITALS = [
     "서울대학교병원",
     "서울아산병원",
     "삼성서울병원",
     "세브란스병원",
     "가톨릭대 서울성모병원",
 ]
-_PHASES = ["코호트", "Case-control", "Phase 1", "Phase 2", "Phase 3", "Phase 4", "Other", ""]
-_TYPES = ["관찰연구", "중재연구", "기타"]
-_SCOPES = ["국내다기관", "단일기관"]
-_PERIODS = ["3년", "36개월", "12개월", "5년", "", "2년"]
 
 
 def demo_id(index: int) -> str:
     return f"DEMO-{index:06d}"
 
 
-class _Draws:
+class Draws:
     """Cheap deterministic draws from one 64-bit mix of (seed, index): a benchmark serves
     100k records, and seeding a `random.Random` per record would dominate that."""
 
@@ -74,25 +62,6 @@ class _Draws:
 
     def choice(self, items: Sequence[T]) -> T:
         return items[self.below(len(items))]
-
-
-def demo_record(index: int, seed: int = 0) -> Raw:
-    """Record `index` of the synthetic registry; the same inputs always give the same record."""
-    draw = _Draws(seed, index)
-    disease_ko, disease_en = draw.choice(_DISEASES)
-    design_ko, design_en = draw.choice(_DESIGNS)
-    korean = index % 2 == 0
-    return {
-        "과제명": design_ko.format(disease_ko) if korean else design_en.format(disease_en),
-        "과제번호": demo_id(index),
-        "연구기간": draw.choice(_PERIODS),
-        "연구범위": draw.choice(_SCOPES),
-        "연구종류": draw.choice(_TYPES),
-        "연구책임기관": draw.choice(_HOSPITALS),
-        "임상시험단계(연구모형)": draw.choice(_PHASES),
-        "전체목표연구대상자수": str(10 + draw.below(4990)) if draw.below(10) else "",
-        "진료과": draw.choice(_DEPARTMENTS),
-    }
 
 
 _DEPARTMENT_OF = {
@@ -147,8 +116,8 @@ def _object_particle(word: str) -> str:
 
 def demo_study(index: int, seed: int = 0) -> Raw:
     """Study `index` of the synthetic registry, CRIS-shaped; the same inputs, the same record."""
-    draw = _Draws(seed, index)
-    disease_ko, disease_en = draw.choice(_DISEASES)
+    draw = Draws(seed, index)
+    disease_ko, disease_en = draw.choice(DISEASES)
     design_ko, design_en, interventional = draw.choice(_STUDY_DESIGNS)
     outcome_ko, outcome_en = draw.choice(_OUTCOMES)
     kind_ko, kind_en = draw.choice(_INTERVENTIONS) if interventional else ("", "")
@@ -157,7 +126,7 @@ def demo_study(index: int, seed: int = 0) -> Raw:
     enrolment = registered + timedelta(days=draw.below(120))
     completed = enrolment + timedelta(days=30 * (6 + draw.below(48)))
     status_ko, status_en = draw.choice(_RECRUITMENT)
-    hospital = draw.choice(_HOSPITALS)
+    hospital = draw.choice(HOSPITALS)
     subject = f"{kind_ko} 중재의 {outcome_ko}" if interventional else outcome_ko
     item = {
         "trial_id": demo_id(index),
@@ -195,6 +164,8 @@ class DemoSource:
     def __init__(self, count: int = 300, seed: int = 0) -> None:
         self.count = count
         self.seed = seed
+        self.reported_total: int | None = None  # a generator, not a registry: it reports nothing
+        self.full_fetch = True  # every run generates every study
 
     async def fetch(self) -> AsyncIterator[Raw]:
         for index in range(1, self.count + 1):

@@ -27,6 +27,7 @@ class IcreatSource:
         self.url = url
         self.key = key
         self.reported_total: int | None = None  # the registry's totalCount, once read
+        self.full_fetch = True  # no update date to ask by: every run reads every task
         self.per_page = per_page
 
     async def fetch(self) -> AsyncIterator[Raw]:
@@ -69,13 +70,6 @@ def identify(raw: Raw) -> str:
 
 def normalize(source: str, raw: Raw, *, synthetic: bool = False) -> Trial:
     registry_id = identify(raw)
-    try:
-        return _normalize(source, registry_id, raw, synthetic)
-    except RecordRejected as exc:
-        raise RecordRejected(exc.reason, registry_id) from None
-
-
-def _normalize(source: str, registry_id: str, raw: Raw, synthetic: bool) -> Trial:
     title = parsing.text(raw.get("과제명"), "과제명")
     if title is None:
         raise RecordRejected("과제명 (title) is empty")

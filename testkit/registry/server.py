@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl, quote
 import orjson
 from aiohttp import web
 
-from indexer.sources.demo import demo_record
 from testkit.registry import records
+from testkit.synthetic import demo_record
 
 CTGOV_PARAMS = frozenset(
     ["format", "pageSize", "pageToken", "countTotal", "fields", "sort", "markupFormat"]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from indexer.errors import RecordRejected
@@ -9,9 +14,10 @@ from indexer.http import encode_service_key, query_string
 from indexer.portal import read_json_error, read_xml_error
 from indexer.sources import parsing, vocab
 from indexer.sources.ctgov import CtgovSource
-from indexer.sources.demo import DemoSource, demo_record, demo_study
+from indexer.sources.demo import DemoSource, demo_study
 from indexer.sources.icreat import normalize as icreat_normalize
 from testkit.registry import records
+from testkit.synthetic import demo_record
 from trials.model import content_hash, day_start
 
 
@@ -111,9 +117,43 @@ def test_normalised_icreat_task() -> None:
     assert trial.document(first_seen_at="a", changed_at="b", run_id="r")["raw"] == raw
 
 
-def test_demo_records_are_deterministic_synthetic_and_bilingual() -> None:
-    assert demo_record(7) == demo_record(7)
-    assert demo_study(7) == demo_study(7)
+_GENERATE = (
+    "import json, sys\n"
+    "from indexer.sources.demo import demo_study\n"
+    "from testkit.synthetic import demo_record\n"
+    "seed, n = int(sys.argv[1]), int(sys.argv[2])\n"
+    "print(json.dumps([[demo_record(i, seed), demo_study(i, seed)] for i in range(1, n + 1)]))\n"
+)
+
+
+def _generated_elsewhere(seed: int, count: int) -> list[list[dict[str, object]]]:
+    """The generators' output in a fresh interpreter with another string-hash seed: what a
+    benchmark's fake registry serves must not depend on the process that builds it."""
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run(
+        [sys.executable, "-c", _GENERATE, str(seed), str(count)],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_generated_records_depend_on_seed_and_index_alone(seed: int) -> None:
+    here = [[demo_record(i, seed), demo_study(i, seed)] for i in range(1, 41)]
+    assert _generated_elsewhere(seed, 40) == here  # unseeded randomness would differ
+    other_seed = [[demo_record(i, seed + 1), demo_study(i, seed + 1)] for i in range(1, 41)]
+    for generator in (0, 1):  # ids stay, each generator's drawn content moves with the seed
+        pairs = zip(here, other_seed, strict=True)
+        assert all(a[generator] != b[generator] for a, b in pairs)
+    drawn = [str({k: v for k, v in r.items() if k != "과제번호"}) for r, _ in here]
+    assert len(set(drawn)) == 40  # and with the index: not one record repeated
+    assert len({str(s["detail"]) for _, s in here}) == 40
+
+
+def test_demo_studies_are_synthetic_and_bilingual() -> None:
     source = DemoSource(count=10)
     trials = [source.normalize(demo_study(i)) for i in range(1, 11)]
     assert all(t.synthetic and t.registry_id.startswith("DEMO-") for t in trials)
