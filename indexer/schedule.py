@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from elasticsearch import AsyncElasticsearch
 
@@ -18,47 +20,63 @@ TIMEZONE = "Asia/Seoul"
 JOB_ID = "sync"
 
 
-_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# cron numbers days from Sunday (0, and 7 again); APScheduler 3 from Monday (0), so digits
+# handed over unchanged shift every day by one: the field is expanded here and passed as names.
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
-def _day(number: str) -> str:
-    if not number.isdigit() or int(number) > 7:
-        raise ValueError(f"day of week {number!r} is not 0-7")
-    return _DAY_NAMES[int(number)]
+def cron_weekdays(field: str) -> set[int]:
+    """The days (0 = Sunday) a standard cron day-of-week field means: numbers 0-7 or names,
+    `*`, ranges, lists, and steps over `*` or a range (`*/2`, `1-5/2`)."""
+    days: set[int] = set()
+    for item in field.lower().split(","):
+        span, slash, step = item.partition("/")
+        if slash and not (step.isdigit() and int(step) > 0):
+            raise ValueError(f"day of week {item!r}: the step must be a positive number")
+        first, last = _span(span, item, stepped=bool(slash))
+        days.update(day % 7 for day in range(first, last + 1, int(step or 1)))
+    return days
 
 
-def _weekdays(field: str) -> str:
-    """Standard cron days (0 or 7 = Sunday) as names: APScheduler 3 reads the digits with
-    0 = Monday, so "1-5" would silently mean Tuesday to Saturday."""
-    if field == "*" or not any(c.isdigit() for c in field.split("/")[0]):
-        return field
-    parts = []
-    for token in field.split(","):
-        first, _, last = token.partition("-")
-        if not last:
-            parts.append(_day(first))
-        elif first == "0":  # sun-… cannot wrap in APScheduler (sun is its last day)
-            parts += ["sun", f"mon-{_day(last)}"] if last not in ("0", "7") else ["sun"]
-        else:
-            parts.append(f"{_day(first)}-{_day(last)}")
-    return ",".join(parts)
+def _span(span: str, item: str, *, stepped: bool) -> tuple[int, int]:
+    if span == "*":
+        return 0, 7
+    if "-" not in span:
+        if stepped:  # cron steps only over * or a range
+            raise ValueError(f"day of week {item!r}: write a range before the step, e.g. 1-5/2")
+        return _day(span), _day(span)
+    first, last = _day(span.split("-", 1)[0]), _day(span.split("-", 1)[1], end=True)
+    if first > last:
+        raise ValueError(f"day of week {item!r}: the range runs backwards")
+    return first, last
 
 
-def cron_trigger(settings: Settings) -> CronTrigger:
+def _day(text: str, *, end: bool = False) -> int:
+    if text in _DAYS:  # a range may end on Sunday by name: mon-sun
+        return 7 if end and text == "sun" else _DAYS.index(text)
+    if not text.isdigit() or int(text) > 7:
+        raise ValueError(f"day of week {text!r} is not 0-7 or sun-sat")
+    return int(text)
+
+
+def cron_trigger(settings: Settings) -> BaseTrigger:
     """The trigger for `settings.schedule` (standard 5-field cron, Asia/Seoul); ValueError
     names a malformed expression."""
     fields = settings.schedule.split()
     if len(fields) != 5:
         raise ValueError(f"expected 5 cron fields, got {len(fields)}")
     minute, hour, day, month, weekdays = fields
-    return CronTrigger(
-        minute=minute,
-        hour=hour,
-        day=day,
-        month=month,
-        day_of_week=_weekdays(weekdays),
-        timezone=TIMEZONE,
-    )
+    days = cron_weekdays(weekdays)
+    names = "*" if len(days) == 7 else ",".join(_DAYS[d] for d in sorted(days, key=_from_monday))
+    common = {"minute": minute, "hour": hour, "month": month, "timezone": TIMEZONE}
+    if day.startswith("*") or weekdays.startswith("*"):
+        return CronTrigger(day=day, day_of_week=names, **common)
+    # both day fields restricted: cron runs when either matches, APScheduler when both do
+    return OrTrigger([CronTrigger(day=day, **common), CronTrigger(day_of_week=names, **common)])
+
+
+def _from_monday(day: int) -> int:
+    return (day - 1) % 7
 
 
 async def scheduled_sync(es: AsyncElasticsearch, settings: Settings) -> None:

@@ -14,7 +14,7 @@ from cli import main
 from indexer.launch import make_launcher
 from indexer.reindex import reindex
 from indexer.run import RunOptions
-from indexer.schedule import build_scheduler, cron_trigger, scheduled_sync
+from indexer.schedule import build_scheduler, scheduled_sync
 from tests.indexer.conftest import Env
 from trials.indices import indices_behind
 from trials.launcher import SyncAlreadyRunning, UnknownSource
@@ -104,22 +104,13 @@ async def test_launcher_returns_run_ids_once_logged_and_refuses_overlaps(env: En
     assert logged["_source"]["counts"]["created"] == 3000
 
 
-@pytest.mark.parametrize(
-    ("cron", "days"),
-    [("0 3 * * 0", "sun"), ("0 3 * * 0-2", "sun,mon-tue"), ("0 3 * * 5-7", "fri-sun")],
-)
-def test_cron_days_are_standard_cron_days(settings: Settings, cron: str, days: str) -> None:
-    trigger = cron_trigger(dataclasses.replace(settings, schedule=cron))
-    assert {f.name: str(f) for f in trigger.fields}["day_of_week"] == days
-
-
 async def test_scheduler_job_and_its_run(env: Env, es: AsyncElasticsearch) -> None:
     scheduler = build_scheduler(dataclasses.replace(env.settings, schedule="30 4 * * 1-5"), es)
     job = scheduler.get_job("sync")
     assert (job.max_instances, job.coalesce) == (1, True)
     assert str(job.trigger.timezone) == "Asia/Seoul"
     fields = {f.name: str(f) for f in job.trigger.fields}
-    assert (fields["hour"], fields["minute"], fields["day_of_week"]) == ("4", "30", "mon-fri")
+    assert (fields["hour"], fields["minute"]) == ("4", "30")  # days: test_schedule.py
     sunday_noon = datetime(2026, 11, 29, 12, tzinfo=ZoneInfo("Asia/Seoul"))
     monday = job.trigger.get_next_fire_time(None, sunday_noon)
     assert monday.isoformat() == "2026-11-30T04:30:00+09:00"  # cron's 1 is Monday
