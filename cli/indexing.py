@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 import time
@@ -12,11 +13,11 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cli.common import CommandError, add_command
-from trials.launcher import SOURCE_NAMES
+from trials.registries import SOURCE_NAMES
 from trials.settings import Settings
 
 if TYPE_CHECKING:
-    from elasticsearch import AsyncElasticsearch
+    from elasticsearch import AsyncElasticsearch, NotFoundError
 
     from indexer.run import RunResult
     from indexer.tally import Counts
@@ -64,17 +65,28 @@ def register(commands: Any) -> None:
     runs.set_defaults(handler=runs_command)
 
 
-def _with_es(settings: Settings, job: Callable[[AsyncElasticsearch], Awaitable[T]]) -> T:
+def _with_es(
+    settings: Settings, job: Callable[[AsyncElasticsearch], Awaitable[T]], *, probe: bool = True
+) -> T:
+    """`job` with a client; an Elasticsearch failure becomes one CLI line and exit 1. With
+    `probe`, a node that is down is named before the job starts."""
+    from elasticsearch import ApiError, TransportError
+
     from trials.es import make_client
 
     async def main() -> T:
         es = make_client(settings)
         try:
+            if probe:
+                await _reachable(es)
             return await job(es)
         finally:
             await es.close()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except (ApiError, TransportError) as exc:
+        raise _es_failure(settings, exc) from exc
 
 
 class ProgressLines:
@@ -135,7 +147,6 @@ def index_command(args: argparse.Namespace, settings: Settings) -> int:
     progress = ProgressLines()
 
     async def job(es: AsyncElasticsearch) -> list[RunResult | BaseException]:
-        await _reachable(es, settings)
         return await run_sources(es, settings, sources, options, progress)
 
     results = _with_es(settings, job)
@@ -156,17 +167,40 @@ def index_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if ok else 1
 
 
-async def _reachable(es: AsyncElasticsearch, settings: Settings) -> None:
-    from elasticsearch import ApiError, TransportError
-
+async def _reachable(es: AsyncElasticsearch) -> None:
+    """One request without retries, and without the client's warnings (a retried request logs
+    its traceback), so a node that is down costs one line and no wait."""
+    transport_log = logging.getLogger("elastic_transport")
+    level = transport_log.level
+    transport_log.setLevel(logging.CRITICAL)
     try:
         await es.options(max_retries=0, request_timeout=10).cluster.health()
-    except (ApiError, TransportError) as exc:
-        hosts = ", ".join(settings.es_hosts)
-        raise CommandError(
+    finally:
+        transport_log.setLevel(level)
+
+
+def _es_failure(settings: Settings, exc: Exception) -> CommandError:
+    from elasticsearch import NotFoundError, TransportError
+
+    hosts = ", ".join(settings.es_hosts)
+    if isinstance(exc, TransportError):
+        return CommandError(
             f"Elasticsearch at {hosts} is unreachable ({type(exc).__name__}); "
             "is the node running? (`trials es start`)"
-        ) from exc
+        )
+    missing = _missing_index(exc) if isinstance(exc, NotFoundError) else None
+    if missing:
+        return CommandError(
+            f"{missing} does not exist at {hosts}; create the indices with `trials es init`"
+        )
+    return CommandError(f"Elasticsearch at {hosts} refused the request: {exc}")
+
+
+def _missing_index(exc: NotFoundError) -> str | None:
+    error = exc.body.get("error") if isinstance(exc.body, dict) else None
+    if isinstance(error, dict) and error.get("type") == "index_not_found_exception":
+        return str(error.get("index"))
+    return None
 
 
 def _describe(exc: BaseException) -> str:
@@ -198,17 +232,22 @@ def schedule_command(args: argparse.Namespace, settings: Settings) -> int:
         scheduler.shutdown(wait=False)
         return 0
 
-    return _with_es(settings, serve)
+    return _with_es(settings, serve, probe=False)  # a node down now may be up at the hour
 
 
 def reindex_command(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.reindex import reindex
+    from indexer.reindex import NothingToReindex, reindex
     from trials.launcher import SyncAlreadyRunning
 
     try:
         result = _with_es(settings, lambda es: reindex(es, settings, delete_old=not args.keep_old))
     except SyncAlreadyRunning as exc:
         raise CommandError(f"{exc}; try again when it has finished") from exc
+    except NothingToReindex as exc:
+        raise CommandError(
+            f"{exc.alias} does not exist at {', '.join(settings.es_hosts)}: nothing to rebuild "
+            "(create the indices with `trials es init`, fill them with `trials index`)"
+        ) from exc
     if result.failed:
         raise CommandError(
             f"{result.failed} document(s) could not be copied into {result.new_index}; "

@@ -19,8 +19,16 @@ from elasticsearch.helpers import async_scan, async_streaming_bulk
 from indexer.lock import SourceLock
 from indexer.sink import BULK_MAX_BYTES
 from trials.indices import Names, create_index, ensure_indices, indices_behind, swap_alias
-from trials.launcher import SOURCE_NAMES
+from trials.registries import SOURCE_NAMES
 from trials.settings import Settings
+
+
+class NothingToReindex(Exception):
+    """The trials alias does not exist: there is no index to rebuild, and none is made."""
+
+    def __init__(self, alias: str) -> None:
+        super().__init__(f"{alias} does not exist: nothing to rebuild")
+        self.alias = alias
 
 
 @dataclass(frozen=True)
@@ -46,8 +54,10 @@ async def _actions(es: AsyncElasticsearch, alias: str, target: str) -> Any:
 async def reindex(
     es: AsyncElasticsearch, settings: Settings, *, delete_old: bool = True
 ) -> ReindexResult:
-    await ensure_indices(es, settings)
     names = Names.from_settings(settings)
+    if not await indices_behind(es, names.trials):
+        raise NothingToReindex(names.trials)
+    await ensure_indices(es, settings)  # the locks index, should it be missing
     async with AsyncExitStack() as stack:
         for source in SOURCE_NAMES:
             lock = SourceLock(es, names.locks, source, "reindex", timedelta(minutes=30))

@@ -6,12 +6,12 @@ User text only ever reaches `multi_match` and `match_phrase` (analysed as plain 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from service.timewindow import Window
 from trials.model import doc_id
+from trials.registries import registry_of_id
 
 # Titles weigh most; the registry id matches exactly (its keyword field is lower-cased).
 REGISTRY_ID_BOOST = 8
@@ -48,13 +48,6 @@ SORTS = ("relevance", "changed_at", "registered_at")
 CHANGES = ("created", "updated", "any")
 # `last_change` values that count as an update: new content, or back in the registry
 UPDATE_KINDS = ("updated", "restored")
-# The registries' own id formats (the demo source's is ours): registry id → document id
-REGISTRY_ID_FORMATS = (
-    (re.compile(r"C\d{6}"), "icreat"),
-    (re.compile(r"KCT\d{7}"), "cris"),
-    (re.compile(r"NCT\d{8}"), "ctgov"),
-    (re.compile(r"DEMO-\d+"), "demo"),
-)
 # Heavy raw registry records stay out of list responses; the detail endpoint returns them.
 LIST_SOURCE_EXCLUDES = ("raw",)
 
@@ -237,8 +230,5 @@ def registry_id_query(registry_id: str) -> dict[str, Any]:
 def registry_doc_id(registry_id: str) -> str | None:
     """Our document id for a registry id written in its registry's own format (any letter
     case), or None when the format names no registry."""
-    upper = registry_id.upper()
-    for pattern, source in REGISTRY_ID_FORMATS:
-        if pattern.fullmatch(upper):
-            return doc_id(source, upper)
-    return None
+    registry = registry_of_id(registry_id)
+    return doc_id(registry.name, registry_id.upper()) if registry else None

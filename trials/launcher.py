@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
-SOURCE_NAMES = ("icreat", "cris", "ctgov", "demo")
+from trials.registries import SOURCE_NAMES
+
+__all__ = ["SOURCE_NAMES", "TRIGGERS", "SyncAlreadyRunning", "SyncLauncher", "UnknownSource"]
+
 TRIGGERS = ("cli", "schedule", "api")
 
 

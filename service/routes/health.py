@@ -16,7 +16,7 @@ from service.schemas.health import HealthSchema, ReadySchema, VersionSchema
 from service.schemas.problems import UNAVAILABLE
 from trials import __version__
 from trials.indices import Names, indices_behind, mapping_version
-from trials.launcher import SOURCE_NAMES
+from trials.registries import SOURCE_NAMES
 
 routes = web.RouteTableDef()
 TAGS = ["operations"]

@@ -6,8 +6,8 @@ from marshmallow import Schema, fields, validate
 
 from service.schemas.fields import MAX_VALUES, cursor, instant, limit, offset
 from service.search import CHANGES, SORTS
-from trials.launcher import SOURCE_NAMES
 from trials.model import CHANGE_KINDS, PHASES, STATUSES, STUDY_TYPES
+from trials.registries import SOURCE_NAMES
 
 DATES_NOTE = (
     " Inclusive. A date without a time means the whole day in Asia/Seoul; a date-time without "
