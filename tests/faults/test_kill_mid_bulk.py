@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from testkit.children import child_env, trials_executable
 from testkit.registry.server import GeneratedRows
-from tests.faults.evidence import note
+from tests.faults.evidence import fault, ran
 from tests.indexer.conftest import Env
 from trials.indices import ensure_indices
 
@@ -105,12 +105,10 @@ async def test_killed_during_a_bulk_request_the_next_run_converges(env: Env) -> 
     assert 0 < applied < TOTAL
 
     run = await env.run("icreat")
-    note(
-        "fault",
-        fault="SIGKILL while a `_bulk` request is in flight (the node applied it, unanswered)",
-        injected=1,
-        outcome=f"{applied} writes applied that the killed process never heard about",
-        then=f"next run {run.status} {run.counts.as_dict()}",
+    fault(
+        1,  # one SIGKILL
+        f"{applied} writes applied by the node that the killed process never heard about",
+        then=f"next run {ran(run)}",
         lost=TOTAL - await _count(env),
     )
     assert run.status == "completed", run.message

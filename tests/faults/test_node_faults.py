@@ -23,7 +23,7 @@ from service.app import create_app
 from testkit.children import child_env, trials_executable
 from testkit.elastic_node import private_node
 from testkit.registry.server import GeneratedRows, RegistryState, start_registry
-from tests.faults.evidence import note
+from tests.faults.evidence import fault, ran
 from tests.indexer.conftest import FAST_HTTP
 from trials.es import make_client
 from trials.indices import Names
@@ -128,13 +128,11 @@ async def test_node_stopped_mid_sync_then_the_next_run_converges(
     finally:
         await runner.cleanup()
     final = await _count(es, names)
-    note(
-        "fault",
-        fault="node stopped (SIGTERM) in the middle of a `trials index` run",
-        injected=1,
-        outcome=f"CLI exit {child.returncode}: {stderr.strip().splitlines()[-1]}",
-        then=f"after restart {kept} acknowledged writes kept; next run {run.status} "
-        f"{run.counts.as_dict()}",
+    fault(
+        1,  # one stop
+        f"{written} records written before the stop; CLI exit {child.returncode}: "
+        f"{stderr.strip().splitlines()[-1]}",
+        then=f"after the restart {kept} records kept; next run {ran(run)}",
         lost=TOTAL - final,
     )
     assert run.status == "completed", run.message
@@ -209,18 +207,17 @@ async def test_the_api_rides_out_a_node_restart_under_load(
         assert (await client.get("/health")).status == 200  # the same app, never restarted
         assert client.app is app
     statuses = Counter(s[2] for s in seen)
-    note(
-        "fault",
-        fault="node stopped and restarted while 6 clients load the API",
-        injected=1,
-        outcome=f"answers by status {dict(statuses)}; every 503 a problem with Retry-After",
-        then="normal answers after the restart, same app instance",
-        lost=None,
+    unavailable = [s for s in seen if s[2] == 503]
+    problems = [s[3] == "application/problem+json" and int(s[4] or 0) > 0 for s in unavailable]
+    tail = Counter(s[2] for s in seen[-30:])
+    fault(
+        1,  # one stop and start
+        f"answers by status {dict(statuses)}; {sum(problems)} of the {len(unavailable)} 503s "
+        "problems with Retry-After",
+        then=f"last 30 answers by status {dict(tail)}, from the same app instance",
     )
     assert set(statuses) <= {200, 503}, statuses
-    unavailable = [s for s in seen if s[2] == 503]
     assert unavailable, "the node was down: some answers must have been 503"
-    assert all(s[3] == "application/problem+json" and int(s[4]) > 0 for s in unavailable)
+    assert all(problems)
     assert any(s[2] == 200 and s[0] < down_at for s in seen)
-    tail = seen[-30:]
-    assert all(s[2] == 200 for s in tail), Counter(s[2] for s in tail)  # normal again
+    assert set(tail) == {200}, tail  # normal again

@@ -1,18 +1,22 @@
 """Registry faults beyond tests/indexer/test_faults.py (which covers 500, 429 + Retry-After,
 timeouts, capped retries, bad key and quota bodies): bodies that are not JSON, cut or dropped
 half-way, the gateway's XML error in the middle of a crawl, an empty page in the middle,
-duplicate ids across pages and pages larger than asked for. In each case nothing already
+duplicate ids across pages and pages larger than asked for; and the retry schedule itself
+(exponential backoff with jitter), timed where the requests arrive. In each case nothing already
 stored is lost or wrongly tombstoned, the counts add up, and the next clean run converges."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
 
+from indexer.http import HttpOptions
 from indexer.run import RunResult
 from testkit.registry import records
-from tests.faults.evidence import note
+from testkit.registry.server import Faults
+from tests.faults.evidence import fault, ran
 from tests.indexer.conftest import Env
 
 ICREAT = len(records.icreat_records())
@@ -26,19 +30,17 @@ async def _live(env: Env) -> int:
     return int((await env.es.count(index=env.names.trials, query=query))["count"])
 
 
-async def _converges(env: Env, fault: str, injected: int, faulty: RunResult) -> None:
-    """A clean run afterwards: every record stored once, live, nothing else written."""
+async def _converges(
+    env: Env, faulty: RunResult, seen: str = "", variant: str | None = None
+) -> None:
+    """Records the fault as the registry served it and the faulty run as it ended, then a
+    clean run (every switch off): every record stored once, live, nothing else written."""
+    injected = env.state.injected.total()
+    env.state.faults = Faults()
     clean = await env.run("icreat", page_size=PAGE)
     live = await _live(env)
-    note(
-        "fault",
-        fault=fault,
-        injected=injected,
-        outcome=f"{faulty.status}" + (f": {faulty.message}" if faulty.message else ""),
-        counts=faulty.counts.as_dict(),
-        then=f"next run {clean.status}, {clean.counts.fetched} fetched",
-        lost=ICREAT - live,
-    )
+    did = ran(faulty) + (f"; {seen}" if seen else "")
+    fault(injected, did, then=f"next run {ran(clean)}", lost=ICREAT - live, variant=variant)
     assert clean.status == "completed", clean.message
     c = clean.counts
     assert c.fetched == ICREAT
@@ -66,7 +68,8 @@ async def test_a_body_that_is_not_json_fails_the_run_clearly(
     assert len(env.state.requests) == 1  # a body we cannot read is not retried
     logged = (await env.es.get(index=env.names.sync_log, id=run.run_id))["_source"]
     assert (logged["status"], logged["errors"][0]["kind"]) == ("failed", "source")
-    await _converges(env, f"registry answers 200 with {switch.replace('_', ' ')}", 1, run)
+    requests = f"{len(env.state.requests)} registry request(s)"
+    await _converges(env, run, requests, variant=switch.replace("_", " "))
 
 
 async def test_a_connection_dropped_mid_body_is_retried(env: Env) -> None:
@@ -75,7 +78,7 @@ async def test_a_connection_dropped_mid_body_is_retried(env: Env) -> None:
     assert run.status == "completed", run.message
     assert run.counts.fetched == run.counts.created == ICREAT
     assert len(env.state.requests) == 3 + 2  # two cut answers, then the three pages
-    await _converges(env, "connection dropped half-way through the body", 2, run)
+    await _converges(env, run, f"{len(env.state.requests)} registry requests for 3 pages")
 
 
 async def test_the_gateway_xml_error_mid_crawl_keeps_what_was_stored(env: Env) -> None:
@@ -90,9 +93,7 @@ async def test_the_gateway_xml_error_mid_crawl_keeps_what_was_stored(env: Env) -
     assert run.counts.updated == 1  # page 1 was written before page 2 failed
     assert run.counts.removed == 0  # an unfinished crawl proves nothing about absence
     assert await _live(env) == ICREAT
-    env.state.faults.xml_error_page = None
-    env.state.faults.delay_s = 0
-    await _converges(env, "gateway XML error body on page 2 of 3", 1, run)
+    await _converges(env, run, f"{await _live(env)} of {ICREAT} records still live")
 
 
 async def test_an_empty_page_in_the_middle_ends_the_crawl_without_tombstones(env: Env) -> None:
@@ -105,8 +106,7 @@ async def test_an_empty_page_in_the_middle_ends_the_crawl_without_tombstones(env
         f"read {PAGE} of the {ICREAT} records the registry reported, so none was marked removed"
     )
     assert await _live(env) == ICREAT  # the 95 records it did not read are still live
-    env.state.faults.empty_page = None
-    await _converges(env, "empty page in the middle (page 2 of 3)", 1, run)
+    await _converges(env, run, f"{await _live(env)} of {ICREAT} records still live")
 
 
 async def test_duplicate_ids_across_pages_are_stored_once(env: Env) -> None:
@@ -116,7 +116,7 @@ async def test_duplicate_ids_across_pages_are_stored_once(env: Env) -> None:
     assert run.counts.fetched == run.counts.created == ICREAT  # the repeat is not a record
     assert _adds_up(run.counts)
     assert await env.count("icreat") == ICREAT
-    await _converges(env, "a record repeated on a later page (duplicate id)", 1, run)
+    await _converges(env, run, f"{await env.count('icreat')} documents stored")
 
 
 async def test_pages_larger_than_asked_for_are_read_whole_and_deduplicated(env: Env) -> None:
@@ -126,4 +126,30 @@ async def test_pages_larger_than_asked_for_are_read_whole_and_deduplicated(env: 
     assert run.counts.fetched == run.counts.created == ICREAT
     assert len(env.state.requests) == 3  # perPage drives the paging, not the page's length
     assert await env.count("icreat") == ICREAT
-    await _converges(env, "pages 7 rows larger than perPage asked for", 3, run)
+    await _converges(env, run, f"{len(env.state.requests)} registry requests")
+
+
+BACKOFF = HttpOptions(timeout_s=1.0, retries=5, backoff_s=0.1, backoff_max_s=10.0)
+SLACK_S = 0.5  # the request's own time on a loaded machine, on top of the wait
+
+
+async def test_retries_back_off_exponentially_with_jitter(env: Env) -> None:
+    env.state.faults.status_500 = BACKOFF.retries  # the last try gets through
+    run = await env.run("icreat", page_size=PAGE, http=BACKOFF)
+    tries = env.state.arrivals[: BACKOFF.retries + 1]
+    waits = [later - earlier for earlier, later in itertools.pairwise(tries)]
+    ceilings = [BACKOFF.backoff_s * 2**attempt for attempt in range(BACKOFF.retries)]
+    shown = ", ".join(f"{w:.2f}" for w in waits)
+    did = f"{ran(run)}; asked again after {shown} s (ceilings {', '.join(map(str, ceilings))} s)"
+    fault(env.state.injected.total(), did, lost=ICREAT - await env.count("icreat"))
+    assert run.status == "completed", run.message
+    assert run.counts.fetched == run.counts.created == ICREAT
+    assert len(waits) == len(ceilings)
+    # each wait is drawn from [ceiling / 2, ceiling] and the ceilings double: the waits grow
+    for wait, ceiling in zip(waits, ceilings, strict=True):
+        assert ceiling / 2 <= wait < ceiling + SLACK_S, (waits, ceilings)
+    # jitter: the registry sees a wait lengthened by the request, never shortened, so a fixed
+    # backoff (the ceiling every time) would never show a wait well under its ceiling
+    shares = [wait / ceiling for wait, ceiling in zip(waits, ceilings, strict=True)]
+    assert min(shares) < 0.95, shares
+    assert len({round(share, 2) for share in shares}) > 1, shares  # not one fixed fraction

@@ -9,7 +9,7 @@ import asyncio
 
 from testkit.children import child_env, trials_executable
 from testkit.registry.server import GeneratedRows
-from tests.faults.evidence import note
+from tests.faults.evidence import fault
 from tests.indexer.conftest import Env
 from trials.indices import ensure_indices
 
@@ -44,12 +44,11 @@ async def test_two_processes_one_runs_the_other_refuses(env: Env) -> None:
     codes = [c.returncode for c in children]
     stored = await env.count("icreat")
     refused = [o[1].decode().strip() for o, c in zip(outputs, codes, strict=True) if c]
-    note(
-        "fault",
-        fault="two `trials index --source icreat` processes started at once",
-        injected=1,
-        outcome=f"exit codes {sorted(codes)}; " + (refused[0] if refused else "none refused"),  # type: ignore[type-var]
-        then="the winner completed",
+    pages = [r for r in env.state.requests if r.startswith("/icreat")]
+    fault(
+        1,  # one pair of processes
+        f"exit codes {sorted(codes)}; " + (refused[0] if refused else "none refused"),  # type: ignore[type-var]
+        then=f"{len(pages)} registry pages read, {stored} records stored",
         lost=TOTAL - stored,
     )
     assert sorted(codes) == [0, 1], outputs  # type: ignore[type-var]
@@ -60,7 +59,6 @@ async def test_two_processes_one_runs_the_other_refuses(env: Env) -> None:
     assert "trials: icreat was not run: a sync of 'icreat' is already running (" in refusal
     assert "not run" in loser[0].decode()  # its summary row says so too
 
-    pages = [r for r in env.state.requests if r.startswith("/icreat")]
     assert len(pages) == 2  # only the winner read the registry
     found = await env.es.search(index=env.names.sync_log, query={"term": {"source": "icreat"}})
     runs = [h["_source"] for h in found["hits"]["hits"]]

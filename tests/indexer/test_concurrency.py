@@ -17,6 +17,7 @@ from indexer.sources.icreat import normalize
 from indexer.tally import Tally
 from testkit.children import child_env
 from testkit.registry.server import GeneratedRows
+from tests.faults.evidence import fault, ran
 from tests.indexer.conftest import Env
 from trials.indices import ensure_indices
 from trials.launcher import SyncAlreadyRunning
@@ -35,9 +36,13 @@ async def test_an_older_version_write_gets_409_and_is_counted_stale(env: Env) ->
     sink = Sink(env.es, env.names.trials, "slow-run", older, utc_iso(datetime.now(UTC)), tally)
     await sink.write([Pending(normalize("icreat", raw), None)])
 
+    after = await env.doc(key)
+    kept = after["_source"] == stored["_source"]
+    counted = {name: n for name, n in tally.counts.as_dict().items() if n}
+    seen = f"counted {counted}; errors {list(tally.errors)}; newer data kept: {kept}"
+    fault(1, seen, lost=0 if kept else 1)  # one write with the older version
     assert (tally.counts.stale, tally.counts.updated, tally.counts.failed) == (1, 0, 0)
     assert tally.errors == {("stale", "a newer version is stored (409)"): [key]}
-    after = await env.doc(key)
     assert after["_source"] == stored["_source"]  # newer data kept
     assert after["_version"] == stored["_version"]
 
@@ -56,10 +61,14 @@ async def test_a_second_run_of_the_same_source_is_refused(env: Env) -> None:
     held = SourceLock(env.es, env.names.locks, "icreat", "other-run", timedelta(minutes=5))
     await held.acquire()
     try:
-        with pytest.raises(SyncAlreadyRunning, match="icreat"):
+        with pytest.raises(SyncAlreadyRunning, match="icreat") as refused:
             await env.run("icreat")
-        assert env.state.requests == []
-        assert (await env.run("cris")).status == "completed"  # other sources are not blocked
+        requests = len(env.state.requests)
+        cris = await env.run("cris")
+        seen = f"refused: {refused.value}; {requests} registry requests; cris {ran(cris)}"
+        fault(1, seen)  # one run while the lock is held
+        assert requests == 0
+        assert cris.status == "completed"  # other sources are not blocked
     finally:
         await held.release()
     assert (await env.run("icreat")).status == "completed"
@@ -75,7 +84,9 @@ async def test_an_expired_lock_is_taken_over(env: Env) -> None:
     await env.run("demo")
     past = datetime.now(UTC) - timedelta(seconds=1)
     await _plant_lock(env, "elsewhere:1:ghost", past)
-    assert (await env.run("icreat")).status == "completed"
+    run = await env.run("icreat")
+    fault(1, ran(run))  # one expired lock planted
+    assert run.status == "completed"
 
 
 async def test_a_lock_of_a_dead_process_on_this_host_is_taken_over(env: Env) -> None:
@@ -84,7 +95,9 @@ async def test_a_lock_of_a_dead_process_on_this_host_is_taken_over(env: Env) -> 
     await dead.wait()
     future = datetime.now(UTC) + timedelta(hours=1)
     await _plant_lock(env, f"{socket.gethostname()}:{dead.pid}:ghost", future)
-    assert (await env.run("icreat")).status == "completed"
+    run = await env.run("icreat")
+    fault(1, ran(run))  # one lock of a dead process planted
+    assert run.status == "completed"
 
 
 async def test_a_dead_run_is_closed_as_failed_by_the_next(env: Env) -> None:
@@ -96,6 +109,8 @@ async def test_a_dead_run_is_closed_as_failed_by_the_next(env: Env) -> None:
 
     run = await env.run("icreat")
     closed = (await env.es.get(index=env.names.sync_log, id="icreat-ghost"))["_source"]
+    seen = f"ghost run {closed['status']}: {closed.get('message')}; then {ran(run)}"
+    fault(1, seen)  # one sync-log document left `running`
     assert closed["status"] == "failed"
     assert closed["message"] == f"run died (last heartbeat {old}); closed by {run.run_id}"
     assert closed["finished_at"] >= old
@@ -133,6 +148,9 @@ async def test_a_killed_run_converges_on_rerun_without_duplicates(env: Env) -> N
 
     env.state.faults.delay_s = 0.0
     run = await env.run("icreat")
+    stored = await env.count("icreat")
+    seen = f"{written} records written before the kill"
+    fault(1, seen, then=f"next run {ran(run)}", lost=total - stored)  # one SIGKILL
     assert run.status == "completed", run.message
     assert run.counts.fetched == total
     assert run.counts.created + run.counts.unchanged == total
@@ -156,8 +174,9 @@ async def test_a_clock_behind_the_last_run_still_writes_newer_versions(env: Env)
     await env.es.index(index=env.names.sync_log, id="icreat-ahead", document=ahead, refresh=True)
     env.state.icreat[0]["연구기간"] = "9년"  # type: ignore[index]
     run = await env.run("icreat")
-    assert (run.counts.updated, run.counts.stale) == (1, 0)
     second = await env.doc("icreat:C100001")
+    fault(1, f"{ran(run)}; version {first['_version']} → {second['_version']}")
+    assert (run.counts.updated, run.counts.stale) == (1, 0)
     expected = int(datetime.fromisoformat(future).timestamp() * 1000) + 1
     assert second["_version"] == expected > first["_version"]  # type: ignore[operator]
 

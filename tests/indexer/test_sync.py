@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from testkit.registry import records
+from tests.faults.evidence import fault, ran
 from tests.indexer.conftest import Env
 from trials.model import doc_id
 
@@ -67,8 +68,11 @@ async def test_a_changed_record_updates_exactly_that_one_and_is_named(env: Env) 
 async def test_overlapping_pages_are_deduplicated(env: Env) -> None:
     env.state.faults.overlap = True
     run = await env.run("icreat", page_size=40)
+    stored = await env.count("icreat")
+    seen = f"{ran(run)}; {stored} documents stored"
+    fault(env.state.injected.total(), seen, lost=EXPECTED["icreat"] - stored)
     assert run.counts.fetched == run.counts.created == EXPECTED["icreat"]
-    assert await env.count("icreat") == EXPECTED["icreat"]
+    assert stored == EXPECTED["icreat"]
     assert len(env.state.requests) == 4  # ceil(145 / 40), no page skipped
 
 
@@ -193,6 +197,7 @@ async def test_a_short_read_marks_nothing_removed(env: Env) -> None:
     env.state.cris_items.pop(5)
     env.state.faults.total_extra = 2  # the registry counts records this crawl never saw
     run = await env.run("cris")
+    fault(env.state.injected.total(), ran(run), lost=run.counts.removed)  # none may go
     assert (run.status, run.counts.removed) == ("completed", 0)
     reported = len(env.state.cris_items) + 2
     expected = f"read {reported - 2} of the {reported} records the registry reported"

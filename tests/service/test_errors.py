@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from service.app import create_app
+from tests.faults.evidence import fault
 from trials.settings import Settings
 
 Client = TestClient[Any, Any]
@@ -103,34 +105,52 @@ async def relayed_client(
 async def test_node_down_is_503_and_recovers(relayed_client: Client, relay: Relay) -> None:
     assert (await relayed_client.get("/api/v1/trials/C130010")).status == 200
     await relay.cut()
-    for route in ES_ROUTES:
-        response = await relayed_client.get(route)
-        assert response.status == 503, route
-        assert response.content_type == "application/problem+json"
-        assert int(response.headers["Retry-After"]) > 0
-    assert (await relayed_client.get("/health")).status == 200  # the process is alive
+    down = [await relayed_client.get(route) for route in ES_ROUTES]
+    health = (await relayed_client.get("/health")).status
     ready = await relayed_client.get("/ready")
-    assert ready.status == 503
-    assert (await ready.json())["errors"][0]["name"] == "elasticsearch"
+    named = (await ready.json())["errors"][0]["name"]
 
     await relay.start()  # the node is back, on the same address
-    deadline = time.monotonic() + 20
+    restored = time.monotonic()
+    deadline = restored + 20
     status = 0
     while time.monotonic() < deadline:
         status = (await relayed_client.get("/api/v1/trials/C130010")).status
         if status == 200:
             break
         await asyncio.sleep(0.5)
+    ready_again = (await relayed_client.get("/ready")).status
+    problems = [
+        r.content_type == "application/problem+json" and int(r.headers.get("Retry-After", 0)) > 0
+        for r in down
+    ]
+    fault(
+        1,  # one cut of the relay
+        f"while cut: {len(down)} endpoints answered {dict(Counter(r.status for r in down))}, "
+        f"{sum(problems)} of them problems with Retry-After; /health {health}; "
+        f"/ready {ready.status} naming {named!r}",
+        then=f"restored: detail {status} after {time.monotonic() - restored:.1f} s; "
+        f"/ready {ready_again}",
+    )
+    for route, response, problem in zip(ES_ROUTES, down, problems, strict=True):
+        assert response.status == 503, route
+        assert problem, route
+    assert health == 200  # the process is alive
+    assert (ready.status, named) == (503, "elasticsearch")
     assert status == 200
-    assert (await relayed_client.get("/ready")).status == 200
+    assert ready_again == 200
 
 
 async def test_indices_missing_is_503(es_url: str, svc_settings: Settings) -> None:
     settings = dataclasses.replace(svc_settings, index_prefix="svc-never-created-")
     async with TestClient(TestServer(create_app(settings))) as client:
         response = await client.get("/api/v1/trials")
-        assert response.status == 503
-        assert "trials es init" in (await response.json())["detail"]
+        detail = (await response.json())["detail"]
         ready = await client.get("/ready")
-        assert ready.status == 503
-        assert "missing" in (await ready.json())["detail"]
+        ready_detail = (await ready.json())["detail"]
+    seen = f"/api/v1/trials {response.status}: {detail}; /ready {ready.status}: {ready_detail}"
+    fault(1, seen)  # one service started on indices never created
+    assert response.status == 503
+    assert "trials es init" in detail
+    assert ready.status == 503
+    assert "missing" in ready_detail
