@@ -1,5 +1,6 @@
 """bench/RELIABILITY.md from the test outcomes, the evidence log, the soak results and the
-machine description. Pure: data in, Markdown out."""
+machine description. Pure: data in, Markdown out. Every figure comes from the evidence the
+tests wrote or from their outcomes; a fault test that wrote none is shown as not measured."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.reliability.catalogue import SECURITY, Known
+from bench.reliability.catalogue import Check, Fault
 
+UNMEASURED = "not measured"
 SWEEPS = ("test_any_parameters_get_an_answer_or_a_problem",)
 LIMITS = """\
 - A request line over 1 MiB or a header over 32 KiB is refused by aiohttp's HTTP parser with a
@@ -46,35 +48,68 @@ def _cell(value: object, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _of(test: str, node: str) -> bool:
+    """Whether `node` is the node id `test` or one of its parametrisations."""
+    return node == test or node.startswith(test + "[")
+
+
+def _short(test: str) -> str:
+    return f"`{test.split('/')[-1].split('[')[0]}`"
+
+
+@dataclass
+class _Faults:
+    rows: list[str]
+    injected: int = 0
+    lost: int = 0
+    runs: int = 0  # test runs that recorded a fault
+    unmeasured: int = 0  # test runs that passed without recording one
+
+
+def _measured(injects: str, note: dict[str, Any], result: str) -> str:
+    if note.get("variant"):
+        injects += f" ({note['variant']})"
+    did = note["outcome"] + (f"; then {note['then']}" if note.get("then") else "")
+    lost = "—" if note.get("lost") is None else note["lost"]
+    return (
+        f"| {_cell(injects)} | {note['injected']} | {_cell(did)} | {lost} | {result} | "
+        f"{_short(note['test'])} |"
+    )
+
+
+def _unmeasured(fault: Fault, result: str) -> str:
+    cells = " | ".join([UNMEASURED] * 3)
+    return f"| {_cell(fault.injects)} | {cells} | {result} | {_short(fault.test)} |"
+
+
 def _faults(
-    outcomes: Sequence[Outcome], evidence: list[dict[str, Any]], known: Sequence[Known]
-) -> tuple[list[str], int, int]:
+    outcomes: Sequence[Outcome], evidence: list[dict[str, Any]], faults: Sequence[Fault]
+) -> _Faults:
+    """One row per fault injection a test run recorded, its times counted once; a run of a
+    catalogued test that recorded nothing is a row saying so, and counts nothing."""
     status = {o.test: o.status for o in outcomes}
-    rows = ["| fault injected | times | what the system did | records lost | result | test |"]
-    rows.append("|---|---:|---|---:|---|---|")
-    injected = lost = 0
-    for e in (e for e in evidence if e["kind"] == "fault"):
-        did = e["outcome"] + (f"; then {e['then']}" if e.get("then") else "")
-        shown = "—" if e.get("lost") is None else e["lost"]
-        injected += int(e["injected"])
-        lost += int(e.get("lost") or 0)
-        rows.append(
-            f"| {_cell(e['fault'])} | {e['injected']} | {_cell(did)} | {shown} | "
-            f"{status.get(e['test'], 'not run')} | `{_function(e['test'])}` |"
-        )
-    for k in known:
-        runs = [o for o in outcomes if o.test == k.test or o.test.startswith(k.test + "[")]
-        result = "not run" if not runs else Counter(o.status for o in runs).most_common(1)[0][0]
-        if any(o.status == "failed" for o in runs):
-            result = "failed"
-        times = k.injected * max(len(runs), 1)
-        injected += times if runs else 0
-        shown = "—" if k.lost is None else ("0 (asserted)" if result == "passed" else "?")
-        rows.append(
-            f"| {_cell(k.fault)} | {times} | {_cell(k.behaviour)} | {shown} | {result} | "
-            f"`{k.test.split('/')[-1]}` |"
-        )
-    return rows, injected, lost
+    notes = [e for e in evidence if e["kind"] == "fault"]
+    found = _Faults(
+        ["| fault injected | times | what the system did | records lost | result | test |"]
+    )
+    found.rows.append("|---|---:|---|---:|---|---|")
+    for fault in faults:
+        mine = [n for n in notes if _of(fault.test, n["test"])]
+        found.rows += [_measured(fault.injects, n, status.get(n["test"], "not run")) for n in mine]
+        noted = {n["test"] for n in mine}
+        silent = [o for o in outcomes if _of(fault.test, o.test) and o.test not in noted]
+        found.rows += [_unmeasured(fault, o.status) for o in silent]
+        if not mine and not silent:
+            found.rows.append(_unmeasured(fault, "not run"))
+        found.unmeasured += sum(o.status == "passed" for o in silent)
+    for note in notes:
+        if not any(_of(fault.test, note["test"]) for fault in faults):
+            injects = f"{note['test']} (not in the catalogue)"
+            found.rows.append(_measured(injects, note, status.get(note["test"], "not run")))
+    found.injected = sum(int(n["injected"]) for n in notes)
+    found.lost = sum(int(n.get("lost") or 0) for n in notes)
+    found.runs = len({n["test"] for n in notes})
+    return found
 
 
 def _hostile(evidence: list[dict[str, Any]]) -> tuple[list[str], int, int]:
@@ -107,14 +142,17 @@ def _hostile(evidence: list[dict[str, Any]]) -> tuple[list[str], int, int]:
     return rows, len(tried), fivexx
 
 
-def _security(outcomes: Sequence[Outcome]) -> list[str]:
-    rows = ["| claim | result | test |", "|---|---|---|"]
-    for test, claim in SECURITY:
-        runs = [o for o in outcomes if o.test.startswith(test)]
+def _checks(outcomes: Sequence[Outcome], checks: Sequence[Check]) -> tuple[list[str], int, int]:
+    """The security and deployment checks: what each asserts and how its runs ended."""
+    rows = ["| check | kind | result | test |", "|---|---|---|---|"]
+    passed = total = 0
+    for check in checks:
+        runs = [o for o in outcomes if _of(check.test, o.test)]
         statuses = Counter(o.status for o in runs)
+        passed, total = passed + statuses["passed"], total + len(runs)
         result = "not run" if not runs else ", ".join(f"{n} {s}" for s, n in statuses.items())
-        rows.append(f"| {_cell(claim)} | {result} | `{_function(test)}` |")
-    return rows
+        rows.append(f"| {_cell(check.claim)} | {check.kind} | {result} | {_short(check.test)} |")
+    return rows, passed, total
 
 
 def _soak(soak: dict[str, Any] | None) -> tuple[list[str], int]:
@@ -156,32 +194,60 @@ def _soak(soak: dict[str, Any] | None) -> tuple[list[str], int]:
     return rows, lost
 
 
+@dataclass(frozen=True)
+class Report:
+    text: str
+    lost: int  # records lost, in the fault tests and the soak
+    unmeasured: int  # fault tests that passed without writing evidence
+
+
+def _summary(
+    outcomes: Sequence[Outcome],
+    faults: _Faults,
+    hostile: tuple[int, int],
+    checks: tuple[int, int],
+    soak: dict[str, Any] | None,
+) -> list[str]:
+    counts = Counter(o.status for o in outcomes)
+    unmeasured = ""
+    if faults.unmeasured:
+        unmeasured = f" ({faults.unmeasured} passed without measuring: see the table)"
+    soak_result = "not run" if soak is None else ("PASS" if soak["passed"] else "FAIL")
+    return [
+        f"- Tests run: {len(outcomes)} — {counts['passed']} passed, {counts['failed']} failed,"
+        f" {counts['skipped']} skipped.",
+        f"- Faults injected: {faults.injected}, in {faults.runs} test runs{unmeasured};"
+        f" records lost: **{faults.lost}**.",
+        f"- Hostile inputs tried: {hostile[0]}; answered 5xx: **{hostile[1]}**.",
+        f"- Security and deployment checks (no fault injected): {checks[0]} of {checks[1]}"
+        " runs passed.",
+        f"- Soak: {soak_result}.",
+    ]
+
+
 def render(
     outcomes: Sequence[Outcome],
     evidence: list[dict[str, Any]],
-    known: Sequence[Known],
+    catalogue: tuple[Sequence[Fault], Sequence[Check]],
     soak: dict[str, Any] | None,
     described: dict[str, str],
     stamp: str,
-) -> tuple[str, int]:
-    fault_rows, injected, fault_lost = _faults(outcomes, evidence, known)
+) -> Report:
+    faults = _faults(outcomes, evidence, catalogue[0])
     hostile_rows, tried, fivexx = _hostile(evidence)
+    check_rows, passed, checked = _checks(outcomes, catalogue[1])
     soak_rows, soak_lost = _soak(soak)
-    counts = Counter(o.status for o in outcomes)
-    lost = fault_lost + soak_lost
+    summary = _summary(outcomes, faults, (tried, fivexx), (passed, checked), soak)
     lines = [
         "# Reliability report",
         "",
         f"Generated {stamp} by `.venv/bin/python -m bench.reliability` (`make reliability`);"
-        " do not edit by hand.",
+        " do not edit by hand. Every figure below was measured by the tests while they ran"
+        " (the evidence they write, `tests/faults/evidence.py`) or read from their outcomes.",
         "",
         "## Summary",
         "",
-        f"- Tests run: {len(outcomes)} — {counts['passed']} passed, {counts['failed']} failed,"
-        f" {counts['skipped']} skipped.",
-        f"- Faults injected: {injected}; records lost: **{lost}**.",
-        f"- Hostile inputs tried: {tried}; answered 5xx: **{fivexx}**.",
-        "- Soak: " + ("not run" if soak is None else ("PASS" if soak["passed"] else "FAIL")),
+        *summary,
         "",
         "## Machine",
         "",
@@ -191,7 +257,11 @@ def render(
         "",
         "## Faults",
         "",
-        *fault_rows,
+        "What each test injects is described in `bench/reliability/catalogue.py`; how many"
+        " times it was injected (as counted where it was injected, e.g. by the fake registry)"
+        " and what the system did are what the test recorded.",
+        "",
+        *faults.rows,
         "",
         "## Hostile input",
         "",
@@ -202,9 +272,11 @@ def render(
         "",
         *hostile_rows,
         "",
-        "## Security",
+        "## Security and deployment checks",
         "",
-        *_security(outcomes),
+        "Checked by the tests named; they inject no fault and are not counted as faults.",
+        "",
+        *check_rows,
         "",
         "## Soak",
         "",
@@ -214,4 +286,4 @@ def render(
         "",
         LIMITS,
     ]
-    return "\n".join(lines), lost
+    return Report("\n".join(lines), faults.lost + soak_lost, faults.unmeasured)
