@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Clinical-trial registries in Elasticsearch, with Korean full-text search.",
     )
     parser.add_argument("--version", action="version", version=f"trials {__version__}")
+    parser.set_defaults(needs_settings=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in GROUPS:
         group.register(commands)
@@ -33,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not args.needs_settings:  # `trials config` shows a broken configuration, so reads its own
+        return int(args.handler(args))
     try:
         settings = Settings.from_env()
         configure_logging(settings.log_level, settings.log_format, secrets=secret_values(settings))

@@ -241,11 +241,11 @@ def _problem(name: str, raw: str, why: str) -> str:
 @dataclass(frozen=True)
 class SetVariable:
     """A TRIALS_* variable as set, for `trials config`: its value as it may be shown (a
-    secret as `***`; an unknown variable not at all, it may be a misspelt secret) and what is
+    secret as `***`; None for an unknown variable, which may be a misspelt secret) and what is
     wrong with it ("" when nothing)."""
 
     name: str
-    shown: str
+    shown: str | None
     problem: str
 
 
@@ -256,7 +256,7 @@ def set_variables(env: Mapping[str, str]) -> list[SetVariable]:
     return [SetVariable(n, _shown_raw(n, env[n]), problems.get(n, "")) for n in names]
 
 
-def _shown_raw(name: str, raw: str) -> str:
+def _shown_raw(name: str, raw: str) -> str | None:
     if name not in _SETTING_OF:
-        return "(not read)"
+        return None
     return "***" if _SETTING_OF[name] in SECRET_FIELDS and raw else raw

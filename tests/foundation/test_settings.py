@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
+from cli import main
 from trials.dotenv import read_dotenv
 from trials.es import client_options
-from trials.settings import Settings, SettingsError
+from trials.settings import SECRET_FIELDS, Settings, SettingsError
 
 
 def test_defaults_point_at_the_local_node() -> None:
@@ -25,24 +28,62 @@ def test_port_and_urls_are_parsed() -> None:
     assert settings.cris_url == "http://127.0.0.1:1/cris"
 
 
+# One distinctive value per secret setting, and plain values that must stay visible.
+SECRETS = {
+    "TRIALS_ADMIN_TOKEN": "adm1n-T0ken-2f9c",
+    "TRIALS_DATA_GO_KR_KEY": "dgk%2BKey%3D%3D-77a1",
+    "TRIALS_ES_API_KEY": "ZXMtYXBpLWtleS04ZDJl",
+    "TRIALS_ES_PASSWORD": "es-Pa55w0rd-41b0",
+    "TRIALS_CURSOR_SECRET": "curs0r-S3cret-c6d3",
+}
+PLAIN = {
+    "TRIALS_ES_USERNAME": "elastic-op-5e1",
+    "TRIALS_INDEX_PREFIX": "stage-7c2-",
+    "TRIALS_CTGOV_QUERY": "query.cond=diabetes-9f4",
+    "TRIALS_API_HOST": "10.1.2.3",
+}
+
+
 def test_every_bad_variable_is_reported_at_once_and_secrets_are_redacted() -> None:
     with pytest.raises(SettingsError) as caught:
         Settings.from_env(
             {
+                **SECRETS,
                 "TRIALS_ES_PORT": "99999",
                 "TRIALS_LOG_FORMAT": "xml",
                 "TRIALS_ES_URL": "ftp://x",
                 "TRIALS_HTTP_TIMEOUT": "-1",
+                "TRIALS_ADMIN_TOKN": "misspelt-S3cret-0a8",  # a secret under a wrong name
             }
         )
-    assert len(caught.value.problems) == 4
+    assert len(caught.value.problems) == 5
     assert "TRIALS_ES_PORT" in str(caught.value)
+    assert "TRIALS_ADMIN_TOKN: unknown setting" in str(caught.value)
+    for secret in [*SECRETS.values(), "misspelt-S3cret-0a8"]:
+        assert secret not in str(caught.value)
 
 
-def test_secrets_never_appear_in_repr() -> None:
-    settings = Settings.from_env({"TRIALS_DATA_GO_KR_KEY": "s3cr3t", "TRIALS_ADMIN_TOKEN": "t0k"})
-    assert "s3cr3t" not in repr(settings)
-    assert "t0k" not in repr(settings)
+def test_secrets_never_appear_in_repr_str_or_the_config_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret_names = {f.metadata["env"] for f in fields(Settings) if f.name in SECRET_FIELDS}
+    assert set(SECRETS) == secret_names  # every secret setting is given a value
+    settings = Settings.from_env({**SECRETS, **PLAIN})
+    assert {getattr(settings, f.name) for f in fields(Settings) if f.name in SECRET_FIELDS} == set(
+        SECRETS.values()
+    )  # the secrets did reach the settings
+    for name in [n for n in os.environ if n.startswith("TRIALS_")]:
+        monkeypatch.delenv(name)
+    for name, value in {**SECRETS, **PLAIN}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    assert main(["config"]) == 0
+    config = capsys.readouterr()
+    for shown in (repr(settings), str(settings), config.out + config.err):
+        for secret in SECRETS.values():
+            assert secret not in shown
+        for value in PLAIN.values():
+            assert value in shown
 
 
 def test_cluster_settings_become_client_options() -> None:
