@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Clinical-trial registries in Elasticsearch, with Korean full-text search.",
     )
     parser.add_argument("--version", action="version", version=f"trials {__version__}")
-    parser.set_defaults(needs_settings=True)
+    parser.set_defaults(needs_valid_settings=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for group in GROUPS:
         group.register(commands)
@@ -34,15 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not args.needs_settings:  # `trials config` shows a broken configuration, so reads its own
-        return int(args.handler(args))
     try:
-        settings = Settings.from_env()
-        configure_logging(settings.log_level, settings.log_format, secrets=secret_values(settings))
-        code: int = args.handler(args, settings)
+        settings: Settings | None = Settings.from_env()
     except SettingsError as exc:
-        print(f"trials: {exc}", file=sys.stderr)
-        return 2
+        if args.needs_valid_settings:
+            print(f"trials: {exc}", file=sys.stderr)
+            return 2
+        settings = None  # `trials config` runs anyway: it is how people find what is wrong
+    if settings is not None:
+        configure_logging(settings.log_level, settings.log_format, secrets=secret_values(settings))
+    try:
+        code: int = args.handler(args, settings)
     except CommandError as exc:
         print(f"trials: {exc}", file=sys.stderr)
         return exc.exit_code

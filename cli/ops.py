@@ -46,7 +46,7 @@ def register(commands: Any) -> None:
         default="markdown",
         help="markdown: the README table; env: the contents of .env.example",
     )
-    config.set_defaults(handler=print_config, needs_settings=False)
+    config.set_defaults(handler=print_config, needs_valid_settings=False)
 
 
 def kibana_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -75,10 +75,10 @@ def kibana_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def print_config(args: argparse.Namespace) -> int:
+def print_config(args: argparse.Namespace, settings: Settings | None) -> int:
     """The documentation, then (as Markdown) every TRIALS_* variable set here with what is
-    wrong with it; exit 2 when anything is. It runs on any configuration: it is the command
-    people run to find out what is wrong."""
+    wrong with it; exit 2 when anything is. It runs on any configuration (`settings` is None
+    when it is invalid): it is the command people run to find out what is wrong."""
     print(env_example() if args.format == "env" else markdown_table(), end="")
     try:
         found = set_variables(environment())
