@@ -34,6 +34,7 @@ from indexer.tally import Counts
 from trials.indices import Names, ensure_indices
 from trials.logs import log_context
 from trials.model import write_version
+from trials.registries import REGISTRIES
 from trials.runs import RunStatus
 from trials.settings import Settings
 
@@ -200,7 +201,7 @@ async def _prepare(job: _Job) -> tuple[Sink, date | None]:
 
 
 async def _since(synclog: SyncLog, source: str, full: bool) -> date | None:
-    if full or source != "ctgov":
+    if full or not REGISTRIES[source].incremental:
         return None
     last = await synclog.last_completed(source)
     if last is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import pwd
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from localnode.errors import LocalNodeError
@@ -38,12 +38,21 @@ def chown_tree(path: Path, user: str | None) -> None:
     if user is None:
         return
     entry = pwd.getpwnam(user)
-    for item in (path, *path.rglob("*")):
+    for item in _walk(path):
         try:
             if item.lstat().st_uid != entry.pw_uid and not item.is_symlink():
                 os.chown(item, entry.pw_uid, entry.pw_gid)
         except FileNotFoundError:
             continue
+
+
+def _walk(path: Path) -> Iterator[Path]:
+    """`path` and everything below it; os.walk skips a folder that vanishes while it is read
+    (Path.rglob raised FileNotFoundError for it)."""
+    yield path
+    for root, folders, files in os.walk(path):
+        for name in (*folders, *files):
+            yield Path(root, name)
 
 
 def command(argv: Sequence[str], user: str | None, env: Mapping[str, str]) -> list[str]:
