@@ -38,7 +38,10 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:  # the decoder ignores a last character's spare bits: refuse them
+        raise ValueError("not the base64url this API writes")
+    return data
 
 
 class CursorCodec:
