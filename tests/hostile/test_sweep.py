@@ -1,10 +1,13 @@
 """Property-based sweeps: any mix of known and unknown parameters with any text (the served
 API never answers 5xx, answers within the bound, and every refusal is a problem); and the pure
-query builder, for any text in any parameter, only ever emits plain-text query types."""
+query builder, for any text in the text parameters of a search or of a recent-changes request,
+only ever emits plain-text query types."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +15,7 @@ from hypothesis import strategies as st
 
 from service.params import recent_params, search_params
 from service.schemas.trials import RecentQuerySchema, TrialSearchQuerySchema
-from service.search import recent_body, search_body
+from service.search import CHANGES, recent_body, search_body
 from tests.hostile.checks import (
     FORBIDDEN,
     assert_nothing_dangerous_sent,
@@ -50,18 +53,45 @@ def _user_text_only_in_plain_queries(body: object) -> None:
     assert not FORBIDDEN & set(keys_of(body))
 
 
+def _strings(value: Any) -> Iterator[str]:
+    """Every string value in a query body (keys left out)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner)
+
+
+TEXTS = st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=3)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     q=st.text(max_size=60),
     institution=st.text(max_size=30),
-    department=st.lists(st.text(max_size=20), max_size=3),
+    department=TEXTS,
+    source=TEXTS,
+    change=st.one_of(st.sampled_from(CHANGES), st.text(max_size=20)),
     sort=st.sampled_from([None, "relevance", "changed_at", "registered_at"]),
 )
 def test_the_builder_emits_no_pattern_or_script_query_for_any_text(
-    q: str, institution: str, department: list[str], sort: str | None
+    q: str,
+    institution: str,
+    department: list[str],
+    source: list[str],
+    change: str,
+    sort: str | None,
 ) -> None:
-    parsed = {"q": q, "institution": institution, "department": department, "sort": sort}
-    body = search_body(search_params(parsed))
+    parsed = {"q": q, "institution": institution, "department": department, "source": source}
+    body = search_body(search_params({**parsed, "sort": sort}))
     _user_text_only_in_plain_queries(body)
-    recent = recent_body(recent_params({"source": ["cris"]}, datetime.now(UTC)))
+    recent = recent_body(recent_params({"source": source, "change": change}, datetime.now(UTC)))
     _user_text_only_in_plain_queries(recent)
+    # The random text did reach both bodies, so the checks above looked at it.
+    assert set(source) <= set(_strings(recent))
+    assert set(source) | set(department) <= set(_strings(body))
+    for typed in (q.strip(), institution.strip()):
+        assert not typed or any(typed in text for text in _strings(body))
