@@ -32,6 +32,9 @@ PHASES = (
 # registry after it had disappeared (`removed_at` cleared).
 CHANGE_KINDS = ("created", "updated", "restored")
 STUDY_TYPES = ("interventional", "observational", "expanded_access", "other")
+SEXES = ("all", "female", "male")
+DATE_TYPES = ("actual", "estimated")
+OUTCOME_KINDS = ("primary", "secondary", "other")
 STATUSES = (
     "not_yet_recruiting",
     "recruiting",
@@ -90,6 +93,48 @@ class StudyPeriod:
 
 
 @dataclass
+class Eligibility:
+    """Who may take part. Ages in years (6 months = 0.5); None = no limit on that side."""
+
+    min_age_years: float | None = None
+    max_age_years: float | None = None
+    ages_raw: str | None = None  # as the registry wrote it, e.g. "20 세 ~ 75 세"
+    sex: str | None = None  # one of SEXES
+    healthy_volunteers: bool | None = None
+    criteria: str | None = None
+
+
+@dataclass
+class Site:
+    """Where the trial runs. `region` is the Korean 시/도 (서울특별시, 경기도) only where the
+    record states the place; `country` is ISO 3166-1 alpha-2; `geo` is {"lat", "lon"}."""
+
+    name: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    status: str | None = None
+    geo: dict[str, float] | None = None
+
+
+@dataclass
+class Outcome:
+    kind: str  # one of OUTCOME_KINDS
+    measure: str
+    time_frame: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class Concept:
+    """A vocabulary concept found in the trial (trials.concepts), with both labels."""
+
+    id: str
+    ko: str
+    en: str
+
+
+@dataclass
 class Trial:
     """One registry record, normalised. Field names are the mapping's (mappings/trials.json)."""
 
@@ -117,8 +162,20 @@ class Trial:
     scope: str | None = None
     target_size: int | None = None
     study_period: StudyPeriod = field(default_factory=StudyPeriod)
+    official_title: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    description: str | None = None
+    eligibility: Eligibility = field(default_factory=Eligibility)
+    sites: list[Site] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    collaborators: list[str] = field(default_factory=list)
+    funding: list[str] = field(default_factory=list)
+    concepts: list[Concept] = field(default_factory=list)
+    concept_ancestors: list[str] = field(default_factory=list)  # broader concepts' ids
     registered_at: str | None = None
     source_updated_at: str | None = None
+    detail_read_at: str | None = None  # when the registry's detail was last read (CRIS)
+    document_hash: str | None = None  # over the normalised document (see the sink)
 
     @property
     def id(self) -> str:
@@ -146,10 +203,24 @@ class Trial:
             removed_at=removed_at,
             last_run_id=run_id,
         )
-        body["study_period"] = _present(body["study_period"])
         return _present(body)
 
 
 def _present(body: dict[str, Any]) -> dict[str, Any]:
-    """Without null, empty-list and empty-object values (absent fields stay absent)."""
-    return {k: v for k, v in body.items() if v is not None and v != [] and v != {}}
+    """Without null, empty-list and empty-object values, at every depth (absent fields stay
+    absent; `raw`, the registry's record, is kept as it came)."""
+    return {k: v for k, v in ((k, _pruned(k, v)) for k, v in body.items()) if _kept(v)}
+
+
+def _pruned(key: str, value: Any) -> Any:
+    if key == "raw":
+        return value
+    if isinstance(value, dict):
+        return _present(value)
+    if isinstance(value, list):
+        return [_pruned("", v) for v in value if _kept(_pruned("", v))]
+    return value
+
+
+def _kept(value: Any) -> bool:
+    return value is not None and value != [] and value != {}
