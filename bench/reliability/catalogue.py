@@ -88,11 +88,11 @@ FAULTS = [
     ),
     Fault(
         SYN + "test_overlapping_pages_are_deduplicated",
-        "overlapping iCReaT pages (the gateway's LIMIT bug)",
+        "iCReaT pages overlapping the ones before (the gateway's LIMIT bug), every page",
     ),
     Fault(
         SYN + "test_a_short_read_marks_nothing_removed",
-        "CRIS totalCount larger than the records served",
+        "CRIS list pages whose totalCount is 2 more than the records served",
     ),
     Fault(
         FLT + "test_kill_mid_bulk.py::test_killed_during_a_bulk_request_the_next_run_converges",

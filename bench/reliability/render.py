@@ -54,7 +54,8 @@ def _of(test: str, node: str) -> bool:
 
 
 def _short(test: str) -> str:
-    return f"`{test.split('/')[-1].split('[')[0]}`"
+    """`file.py::function`, without the folders or the parameters (which may hold a `/`)."""
+    return f"`{test.split('[')[0].split('/')[-1]}`"
 
 
 @dataclass

@@ -39,7 +39,7 @@ def _summary(report: Report, start: str) -> str:
 
 @pytest.mark.parametrize(("runs", "injected"), [(1, 1), (1, 3), (5, 1), (5, 4)])
 def test_faults_are_counted_once_per_recorded_injection(runs: int, injected: int) -> None:
-    ids = [f"{TEST}[{i}]" for i in range(runs)]
+    ids = [f"{TEST}[{i}-</html>]" for i in range(runs)]  # a parameter may hold a "/"
     outcomes = [Outcome(i, "passed", 0.1) for i in ids] + [Outcome(OTHER, "passed", 0.1)]
     evidence = [_note(i, injected) for i in ids] + [_note(OTHER, 1, lost=None)]
     report = _report(outcomes, evidence)
@@ -50,7 +50,7 @@ def test_faults_are_counted_once_per_recorded_injection(runs: int, injected: int
     rows = _cells(report, "registry misbehaves")
     assert [row[1] for row in rows] == [str(injected)] * runs
     assert {row[2] for row in rows} == {f"completed after {injected} faults"}
-    assert {row[4] for row in rows} == {"passed"}
+    assert {(row[4], row[5]) for row in rows} == {("passed", f"`{TEST.split('/')[-1]}`")}
     assert _cells(report, "node goes away")[0][1:4] == ["1", "completed after 1 faults", "—"]
     assert report.unmeasured == 0
 
