@@ -34,6 +34,20 @@ CHANGE_KINDS = ("created", "updated", "restored")
 STUDY_TYPES = ("interventional", "observational", "expanded_access", "other")
 SEXES = ("all", "female", "male")
 DATE_TYPES = ("actual", "estimated")
+# What is tested, in ClinicalTrials.gov's intervention types (CRIS's Korean ones map onto them).
+INTERVENTION_TYPES = (
+    "drug",
+    "device",
+    "biological",
+    "procedure",
+    "radiation",
+    "behavioral",
+    "genetic",
+    "dietary_supplement",
+    "combination_product",
+    "diagnostic_test",
+    "other",
+)
 OUTCOME_KINDS = ("primary", "secondary", "other")
 STATUSES = (
     "not_yet_recruiting",
@@ -90,6 +104,8 @@ class StudyPeriod:
     start: str | None = None  # calendar dates, YYYY-MM-DD
     end: str | None = None
     months: int | None = None
+    start_type: str | None = None  # one of DATE_TYPES: the registry's actual or planned date
+    end_type: str | None = None
 
 
 @dataclass
@@ -150,6 +166,7 @@ class Trial:
     summary: str | None = None
     conditions: list[str] = field(default_factory=list)
     interventions: list[str] = field(default_factory=list)
+    intervention_types: list[str] = field(default_factory=list)  # INTERVENTION_TYPES
     institution: str | None = None
     sponsor: str | None = None
     department: str | None = None
