@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from indexer.errors import BadResponse, RecordRejected
 from indexer.http import RegistryClient, query_string
+from indexer.sources import ctgov_sections as sections
 from indexer.sources import parsing, vocab
 from indexer.sources.base import Raw
 from trials.model import StudyPeriod, Trial, content_hash, day_start
@@ -101,20 +102,40 @@ def _phase_raw(phases: Any) -> str | None:
     return ", ".join(str(p) for p in phases)
 
 
+def _period(status: dict[str, Any]) -> StudyPeriod:
+    """Start and completion as calendar days ("2023-05" → the 1st), each with its type."""
+    start_struct = status.get("startDateStruct") or {}
+    end_struct = status.get("completionDateStruct") or {}
+    start = parsing.calendar_date(start_struct.get("date"), "startDate")
+    end = parsing.calendar_date(end_struct.get("date"), "completionDate")
+    return StudyPeriod(
+        start=start.isoformat() if start else None,
+        end=end.isoformat() if end else None,
+        months=parsing.months_between(start, end),
+        start_type=vocab.date_type(start_struct.get("type")) if start else None,
+        end_type=vocab.date_type(end_struct.get("type")) if end else None,
+    )
+
+
+def _texts(values: Any, name: str) -> list[str]:
+    found = (parsing.text(v, name) for v in values or [])
+    return list(dict.fromkeys(v for v in found if v))
+
+
 def _normalize(nct: str, raw: Raw, digest: str) -> Trial:
     protocol = raw.get("protocolSection") or {}
     ident = protocol.get("identificationModule") or {}
     status = protocol.get("statusModule") or {}
     design = protocol.get("designModule") or {}
+    conditions = protocol.get("conditionsModule") or {}
     title = parsing.text(ident.get("briefTitle"), "briefTitle") or parsing.text(
         ident.get("officialTitle"), "officialTitle"
     )
     if title is None:
         raise RecordRejected("no briefTitle")
-    start = parsing.calendar_date(_get(status, "startDateStruct", "date"), "startDate")
-    end = parsing.calendar_date(_get(status, "completionDateStruct", "date"), "completionDate")
     phase_raw = _phase_raw(design.get("phases"))
     interventions = _get(protocol, "armsInterventionsModule", "interventions") or []
+    sponsor, institution = sections.sponsor_and_institution(protocol)
     return Trial(
         source="ctgov",
         registry_id=nct,
@@ -124,12 +145,17 @@ def _normalize(nct: str, raw: Raw, digest: str) -> Trial:
         raw=raw,
         url=f"https://clinicaltrials.gov/study/{nct}",
         summary=parsing.text(_get(protocol, "descriptionModule", "briefSummary"), "briefSummary"),
-        conditions=[str(c) for c in _get(protocol, "conditionsModule", "conditions") or []],
-        interventions=[str(i.get("name")) for i in interventions if i.get("name")],
-        institution=parsing.text(_get(ident, "organization", "fullName"), "organization"),
-        sponsor=parsing.text(
-            _get(protocol, "sponsorCollaboratorsModule", "leadSponsor", "name"), "leadSponsor"
+        official_title=parsing.text(ident.get("officialTitle"), "officialTitle"),
+        description=parsing.text(
+            _get(protocol, "descriptionModule", "detailedDescription"), "detailedDescription"
         ),
+        conditions=_texts(conditions.get("conditions"), "conditions"),
+        keywords=_texts(conditions.get("keywords"), "keywords"),
+        interventions=[str(i.get("name")) for i in interventions if i.get("name")],
+        intervention_types=sections.intervention_types(protocol),
+        institution=institution,
+        sponsor=sponsor,
+        collaborators=sections.collaborators(protocol),
         phase=vocab.phase(phase_raw),
         phase_raw=phase_raw,
         study_type=vocab.study_type(design.get("studyType")),
@@ -137,12 +163,13 @@ def _normalize(nct: str, raw: Raw, digest: str) -> Trial:
         status=vocab.status(status.get("overallStatus")),
         status_raw=status.get("overallStatus"),
         target_size=parsing.integer(_get(design, "enrollmentInfo", "count"), "enrollment"),
-        study_period=StudyPeriod(
-            start=start.isoformat() if start else None,
-            end=end.isoformat() if end else None,
-            months=parsing.months_between(start, end),
+        study_period=_period(status),
+        eligibility=sections.eligibility(protocol),
+        sites=sections.sites(protocol),
+        outcomes=sections.outcomes(protocol),
+        registered_at=_utc_day(
+            _get(status, "studyFirstPostDateStruct", "date"), "studyFirstPostDate"
         ),
-        registered_at=_utc_day(status.get("studyFirstSubmitDate"), "studyFirstSubmitDate"),
         source_updated_at=_utc_day(
             _get(status, "lastUpdatePostDateStruct", "date"), "lastUpdatePostDate"
         ),

@@ -1,9 +1,12 @@
-"""Registry terms → the one vocabulary of `trials.model` (PHASES, STUDY_TYPES, STATUSES).
+"""Registry terms → the one vocabulary of `trials.model` (PHASES, STUDY_TYPES, STATUSES,
+DATE_TYPES, INTERVENTION_TYPES).
 Unknown terms map to "other"/"unknown" and the raw value is always kept next to it."""
 
 from __future__ import annotations
 
 import re
+
+from trials.model import INTERVENTION_TYPES
 
 _PHASE_WORDS = {
     "phase 0": "early_phase_1",
@@ -104,3 +107,56 @@ def status(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
     return _STATUSES.get(_key(raw), "unknown")
+
+
+_DATE_TYPES = {
+    "actual": "actual",
+    "실제등록": "actual",
+    "estimated": "estimated",
+    "anticipated": "estimated",
+    "예정": "estimated",
+}
+
+
+def date_type(raw: str | None) -> str | None:
+    """actual / estimated from ClinicalTrials.gov's ACTUAL / ESTIMATED or CRIS's 실제등록 / 예정
+    (Actual / Anticipated); None when missing or unknown."""
+    if raw is None or not raw.strip():
+        return None
+    return _DATE_TYPES.get(_key(raw))
+
+
+# CRIS's intervention types as i_freetext_kr writes them: the portal's labels with their
+# punctuation dropped and several types run together ("의료기구시술수술").
+_CRIS_INTERVENTION_TYPES = {
+    "생물학적제제백신줄기세포를제외한생물학적제제백신": "biological",
+    "생물학적제제백신줄기세포": "biological",
+    "생물학적제제": "biological",
+    "유전적요인유전자치료": "genetic",
+    "유전적요인": "genetic",
+    "의약품": "drug",
+    "의료기구": "device",
+    "의료기기": "device",
+    "시술수술": "procedure",
+    "방사선": "radiation",
+    "행동요인": "behavioral",
+    "식이보충제": "dietary_supplement",
+    "기타": "other",
+}
+_CRIS_TYPE_TERMS = re.compile("|".join(sorted(_CRIS_INTERVENTION_TYPES, key=len, reverse=True)))
+
+
+def cris_intervention_types(raw: str | None) -> list[str]:
+    """The types in a CRIS `i_freetext_kr` ("의료기구시술수술" → device, procedure), longest
+    label first; text that is no known label is left to `raw`."""
+    compact = re.sub(r"[\s/(),·]", "", raw or "")
+    found = (_CRIS_INTERVENTION_TYPES[m] for m in _CRIS_TYPE_TERMS.findall(compact))
+    return list(dict.fromkeys(found))
+
+
+def ctgov_intervention_type(raw: str | None) -> str | None:
+    """ClinicalTrials.gov's DRUG, DIETARY_SUPPLEMENT … lower-cased; unknown ones are "other"."""
+    if raw is None or not raw.strip():
+        return None
+    key = _key(raw).replace(" ", "_")
+    return key if key in INTERVENTION_TYPES else "other"
