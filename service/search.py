@@ -13,7 +13,10 @@ from service.timewindow import Window
 from trials.model import doc_id
 from trials.registries import registry_of_id
 
-# Titles weigh most; the registry id matches exactly (its keyword field is lower-cased).
+# Titles weigh most, then the official title, then conditions and keywords; the registry id
+# matches exactly (its keyword field is lower-cased). Long texts (description, eligibility
+# criteria, outcomes) and the organisations around a trial count least: a word there says
+# less about what the trial is.
 REGISTRY_ID_BOOST = 8
 TEXT_FIELDS = (
     "title^3",
@@ -21,27 +24,55 @@ TEXT_FIELDS = (
     "title_ko^3",
     "title_en^3",
     "title_en.ko^3",
+    "official_title^2.5",
+    "official_title.en^2.5",
     "conditions^2",
     "conditions.en^2",
+    "keywords^1.8",
+    "keywords.en^1.8",
     "interventions^2",
     "interventions.en^2",
     "summary",
     "summary.en",
     "institution",
     "sponsor",
+    "sites.name",
     "department.text",
+    "description^0.7",
+    "description.en^0.7",
+    "eligibility.criteria^0.5",
+    "eligibility.criteria.en^0.5",
+    "outcomes.measure^0.3",
+    "outcomes.measure.en^0.3",
+    "collaborators^0.5",
+    "funding^0.5",
 )
-PHRASE_FIELDS = ("title^6", "title.en^6", "title_ko^6", "title_en^6", "summary^2", "summary.en^2")
-HIGHLIGHT_FIELDS = (
-    "title",
-    "title_ko",
-    "title_en",
-    "summary",
-    "conditions",
-    "interventions",
-    "institution",
-    "sponsor",
+PHRASE_FIELDS = (
+    "title^6",
+    "title.en^6",
+    "title_ko^6",
+    "title_en^6",
+    "official_title^5",
+    "official_title.en^5",
+    "summary^2",
+    "summary.en^2",
 )
+# Highlighted fields, with their own fragment options where the defaults (up to 3 fragments
+# of 150 characters) do not fit: a long description shows one passage.
+HIGHLIGHT_FIELDS: dict[str, dict[str, int]] = {
+    "title": {},
+    "title_ko": {},
+    "title_en": {},
+    "official_title": {},
+    "summary": {},
+    "conditions": {},
+    "keywords": {},
+    "interventions": {},
+    "institution": {},
+    "sponsor": {},
+    "sites.name": {},
+    "description": {"number_of_fragments": 1, "fragment_size": 200},
+}
 FACETS = {"phase": "phase", "status": "status", "source": "source", "department": "department"}
 FACET_SIZE = 20
 SORTS = ("relevance", "changed_at", "registered_at")
@@ -182,7 +213,8 @@ def search_body(params: SearchParams) -> dict[str, Any]:
     if params.q:
         body["highlight"] = {
             "fields": {
-                name: {"highlight_query": field_query(name, params.q)} for name in HIGHLIGHT_FIELDS
+                name: {"highlight_query": field_query(name, params.q), **options}
+                for name, options in HIGHLIGHT_FIELDS.items()
             },
             "pre_tags": ["<em>"],
             "post_tags": ["</em>"],

@@ -18,11 +18,11 @@ from service.paging import Paging, Plan, page_of
 from service.params import recent_params, search_params
 from service.schemas import examples
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
+from service.schemas.trial_views import TrialDetailSchema
 from service.schemas.trials import (
     RecentPageSchema,
     RecentQuerySchema,
     SearchPageSchema,
-    TrialDetailSchema,
     TrialSearchQuerySchema,
 )
 from service.search import recent_body, registry_doc_id, registry_id_query, search_body

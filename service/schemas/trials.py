@@ -1,12 +1,14 @@
-"""Query and response schemas of the trial endpoints: search, recent changes and detail."""
+"""Query and page schemas of the trial lists: search and recent changes (the trial itself:
+`service.schemas.trial_views`)."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
 from service.schemas.fields import MAX_VALUES, cursor, instant, limit, offset
+from service.schemas.trial_views import TrialSchema
 from service.search import CHANGES, SORTS
-from trials.model import CHANGE_KINDS, PHASES, STATUSES, STUDY_TYPES
+from trials.model import PHASES, STATUSES, STUDY_TYPES
 from trials.registries import SOURCE_NAMES
 
 DATES_NOTE = (
@@ -36,8 +38,10 @@ class TrialSearchQuerySchema(Schema):
     q = fields.String(
         validate=validate.Length(1, 500),
         metadata={
-            "description": "Full-text query over Korean and English titles, summary, conditions,"
-            " interventions, institution, sponsor and department, analysed with the Korean "
+            "description": "Full-text query over Korean and English titles (the official one "
+            "too), conditions, keywords, interventions, summary, institution, sponsor, site "
+            "names and department, and, weighing less, the description, eligibility criteria, "
+            "outcome measures, collaborators and funding; analysed with the Korean "
             "morphological analyser (particles dropped, compounds split, hanja read as hangul). "
             "Plain text: operators and special characters have no meaning. Registry ids "
             "(KCT0011569, NCT05923281) match exactly.",
@@ -99,67 +103,6 @@ class RecentQuerySchema(Schema):
     cursor = cursor()
 
 
-class StudyPeriodSchema(Schema):
-    raw = fields.String(allow_none=True, metadata={"example": "2023-05-25 ~ 2024-01-25"})
-    start = fields.String(allow_none=True, metadata={"example": "2023-05-25"})
-    end = fields.String(allow_none=True, metadata={"example": "2024-01-25"})
-    months = fields.Integer(allow_none=True, metadata={"example": 8})
-
-
-def _text(description: str) -> fields.String:
-    return fields.String(allow_none=True, metadata={"description": description})
-
-
-def _stamp(description: str) -> fields.String:
-    return fields.String(
-        allow_none=True, metadata={"description": description + " (ISO-8601, UTC)"}
-    )
-
-
-class TrialSchema(Schema):
-    id = fields.String(metadata={"description": "Our id: <source>:<registry id>"})
-    source = fields.String(metadata={"description": "Registry: " + ", ".join(SOURCE_NAMES)})
-    registry_id = fields.String(metadata={"description": "The registry's own id"})
-    url = _text("The trial's page at its registry")
-    synthetic = fields.Boolean(allow_none=True, metadata={"description": "Generated demo record"})
-    title = _text("Main title (Korean when the registry has one)")
-    title_ko = _text("Korean title")
-    title_en = _text("English title")
-    summary = _text("Brief summary")
-    conditions = fields.List(fields.String(), allow_none=True)
-    interventions = fields.List(fields.String(), allow_none=True)
-    institution = _text("Lead institution")
-    sponsor = _text("Primary sponsor")
-    department = _text("Clinical department")
-    phase = _text("Normalised phase")
-    phase_raw = _text("Phase as the registry wrote it")
-    study_type = _text("Normalised study type")
-    study_type_raw = _text("Study type as the registry wrote it")
-    status = _text("Normalised recruitment status")
-    status_raw = _text("Status as the registry wrote it")
-    scope = _text("Single-centre, multi-centre …")
-    target_size = fields.Integer(allow_none=True, metadata={"description": "Target enrolment"})
-    study_period = fields.Nested(StudyPeriodSchema, allow_none=True)
-    registered_at = _stamp("Registration date at the registry")
-    source_updated_at = _stamp("Last update at the registry, when it says")
-    first_seen_at = _stamp("When our index first saw the trial")
-    changed_at = _stamp("When its content last changed in our index")
-    last_change = fields.String(
-        allow_none=True,
-        validate=validate.OneOf(CHANGE_KINDS),
-        metadata={
-            "description": "What set `changed_at`: created (first seen), updated (registry "
-            "content changed) or restored (back in its registry after it had disappeared)"
-        },
-    )
-    removed_at = _stamp("When it disappeared from its registry (null while present)")
-    content_hash = _text("Hash of the registry's meaningful content")
-
-
-class TrialDetailSchema(TrialSchema):
-    raw = fields.Dict(allow_none=True, metadata={"description": "The registry record as fetched"})
-
-
 class SearchItemSchema(TrialSchema):
     score = fields.Float(
         allow_none=True,
@@ -169,8 +112,9 @@ class SearchItemSchema(TrialSchema):
         keys=fields.String(),
         values=fields.List(fields.String()),
         metadata={
-            "description": "Matched fragments per field (title, title_ko, title_en, summary, "
-            "conditions, interventions, institution, sponsor), terms wrapped in <em>"
+            "description": "Matched fragments per field (title, title_ko, title_en, "
+            "official_title, summary, conditions, keywords, interventions, institution, "
+            "sponsor, sites.name; description: one passage), terms wrapped in <em>"
         },
     )
 

@@ -1,15 +1,15 @@
 """Trial and sync-log documents for the service tests, following mappings/trials.json and
-mappings/sync_log.json, shaped like the real records in ../shared/data/real/ (iCReaT, CRIS,
-ClinicalTrials.gov). Times are relative to the moment the corpus is built, so the default
+mappings/sync_log.json, shaped like the recorded records in tests/fixtures/registries/ (iCReaT,
+CRIS, ClinicalTrials.gov). Times are relative to the moment the corpus is built, so the default
 "last 7 days" window of /trials/recent has something to find."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from trials.model import StudyPeriod, Trial, content_hash, utc_iso
+from tests.service.named_trials import SPECS, Spec
+from trials.model import Eligibility, StudyPeriod, Trial, content_hash, day_start, utc_iso
 
 URLS = {
     "icreat": "https://icreat.nih.go.kr/icreat/",
@@ -18,148 +18,6 @@ URLS = {
     "demo": "https://example.invalid/demo/",
 }
 
-
-@dataclass(frozen=True)
-class Spec:
-    source: str
-    registry_id: str
-    title: str
-    first_seen_days: float
-    changed_days: float
-    title_en: str | None = None
-    summary: str | None = None
-    conditions: tuple[str, ...] = ()
-    institution: str = "서울대학교병원"
-    department: str = "Internal Medicine"
-    phase: str = "not_applicable"
-    status: str = "completed"
-    study_type: str = "interventional"
-    removed_days: float | None = None
-    last_change: str | None = None  # default: created if never changed since, else updated
-
-
-SPECS = (
-    Spec(
-        "icreat",
-        "C130010",
-        "조직구증식증 임상연구 네트워크 구축 및 운영(HLH)",
-        30,
-        30,
-        institution="서울아산병원",
-        department="Pediatrics",
-        study_type="observational",
-    ),
-    Spec(
-        "icreat",
-        "C130011",
-        "대한민국 쇼그렌 증후군 코호트 구축",
-        2,
-        1.5,  # first seen and updated again inside the default 7-day window
-        institution="가톨릭대 서울성모병원",
-        department="Rheumatology",
-        study_type="observational",
-    ),
-    Spec(
-        "icreat",
-        "C100002",
-        "Lymphoma Study for Auto-PBSCT",
-        40,
-        1,
-        institution="가톨릭대 서울성모병원",
-        department="Hematology",
-        study_type="observational",
-    ),
-    Spec(
-        "cris",
-        "KCT0011569",
-        "지질층 눈물막 기능장애의 건성안에서 2% Rebamipide 점안제의 눈물지질층에 대한 치료효과",
-        3,
-        3,
-        title_en="The therapeutic efficacy of 2% Rebamipide eye solution in tear lipid "
-        "layer dysfunction of dry eye patients",
-        conditions=("건성안",),
-        institution="부산대학교병원",
-        department="Ophthalmology",
-        phase="phase_4",
-    ),
-    Spec(
-        "cris",
-        "KCT0011568",
-        "Bacillus coagulans IDCC 1201의 섭취가 수면건강 개선에 미치는 영향 및 안전성 비교 "
-        "평가연구를 위한 무작위배정, 이중 눈가림, 대조군 비교 인체적용시험",
-        60,
-        60,
-        title_en="Clinical trial for Comparative Study on the Effect of Bacillus coagulans "
-        "IDCC 1201 on Improvement of Sleep Health",
-        institution="일동바이오사이언스(주)",
-        department="Family Medicine",
-        status="recruiting",
-    ),
-    Spec(
-        "ctgov",
-        "NCT05923281",
-        "A Study of Once-weekly Semaglutide in Korean Adults With Type 2 Diabetes",
-        20,
-        5,
-        title_en="A Study of Once-weekly Semaglutide in Korean Adults With Type 2 Diabetes",
-        summary="This study compares glycaemic control with semaglutide and placebo.",
-        conditions=("Type 2 Diabetes",),
-        institution="Seoul National University Hospital",
-        department="Endocrinology",
-        phase="phase_3",
-        status="recruiting",
-        last_change="restored",  # back in its registry 5 days ago
-    ),
-    Spec(
-        "cris",
-        "KCT0009001",
-        "제2형 당뇨병의 새로운 치료제 효과",
-        90,
-        90,
-        summary="제2형 당뇨병 환자를 대상으로 새로운 경구 치료제의 혈당 강하 효과를 평가한다.",
-        conditions=("제2형 당뇨병",),
-        department="Endocrinology",
-        phase="phase_2",
-    ),
-    Spec(
-        "cris",
-        "KCT0009002",
-        "대규모 임상시험을 통한 고혈압 약물 비교",
-        90,
-        90,
-        conditions=("고혈압",),
-        department="Cardiology",
-        phase="phase_3",
-    ),
-    Spec(
-        "icreat",
-        "C200001",
-        "臨床試驗 자료의 장기 추적 관찰 연구",
-        90,
-        90,
-        department="Preventive Medicine",
-        study_type="observational",
-    ),
-    Spec(
-        "cris",
-        "KCT0009003",
-        "고혈압 환자의 생활습관 개선 프로그램",
-        90,
-        90,
-        summary="고혈압 환자 가운데 당뇨병을 함께 앓는 사람도 참여할 수 있다.",
-        conditions=("고혈압",),
-        department="Cardiology",
-    ),
-    Spec(
-        "cris",
-        "KCT0000001",
-        "중단된 당뇨병 예방 연구",
-        120,
-        1,
-        removed_days=1,
-        department="Endocrinology",
-    ),
-)
 
 DEMO_COUNT = 60
 DEMO_TOPICS = (
@@ -200,8 +58,15 @@ def trial_doc(spec: Spec, now: datetime) -> dict[str, Any]:
         scope="single-center",
         target_size=120,
         study_period=StudyPeriod(raw="3년", months=36),
-        registered_at=utc_iso(first_seen - timedelta(days=10)),
-        source_updated_at=utc_iso(changed),
+        official_title=spec.official_title,
+        keywords=list(spec.keywords),
+        description=spec.description,
+        eligibility=spec.eligibility or Eligibility(),
+        sites=list(spec.sites),
+        outcomes=list(spec.outcomes),
+        collaborators=list(spec.collaborators),
+        funding=list(spec.funding),
+        **registry_dates(spec, now),
     )
     removed = None if spec.removed_days is None else now - timedelta(days=spec.removed_days)
     never_changed = spec.changed_days == spec.first_seen_days
@@ -212,6 +77,21 @@ def trial_doc(spec: Spec, now: datetime) -> dict[str, Any]:
         removed_at=None if removed is None else utc_iso(removed),
         last_change=spec.last_change or ("created" if never_changed else "updated"),
     )
+
+
+def registry_dates(spec: Spec, now: datetime) -> dict[str, str]:
+    """The registry's registration and last update, as the parsers store them: a registry's
+    bare date is midnight in Seoul."""
+    registered = now - timedelta(days=spec.registered_days or spec.first_seen_days + 10)
+    updated = now - timedelta(days=spec.source_updated_days or spec.changed_days)
+    return {
+        "registered_at": day_start(spec.registered_on)
+        if spec.registered_on
+        else utc_iso(registered),
+        "source_updated_at": day_start(spec.source_updated_on)
+        if spec.source_updated_on
+        else utc_iso(updated),
+    }
 
 
 def demo_specs() -> list[Spec]:

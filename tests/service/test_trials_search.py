@@ -11,7 +11,9 @@ from aiohttp.test_utils import TestClient
 
 Client = TestClient[Any, Any]
 SEOUL = ZoneInfo("Asia/Seoul")
-LIVE_TOTAL = 70  # corpus: 10 named trials + 60 demo, one more removed
+# The ctgov trials with sites in Japan (one also in the US and Korea)
+JAPAN = {"ctgov:NCT05819398", "ctgov:NCT05803083", "ctgov:NCT05905653"}
+LIVE_TOTAL = 73  # corpus: 13 named trials + 60 demo, one more removed
 
 
 async def ids(client: Client, query: str) -> list[str]:
@@ -44,6 +46,50 @@ async def ids(client: Client, query: str) -> list[str]:
 )
 async def test_korean_and_english_queries(client: Client, q: str, expected: set[str]) -> None:
     assert set(await ids(client, f"q={q}")) == expected
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("SUSTAIN KOREA", {"ctgov:NCT05923281"}),  # official title
+        ("receptor agonist", {"ctgov:NCT05923281"}),  # keywords
+        ("different doses", {"ctgov:NCT05803083"}),  # description
+        ("scheduled visits", {"ctgov:NCT05905653"}),  # eligibility criteria
+        ("당화혈색소", {"cris:KCT0009001"}),  # … in Korean
+        ("Cmax", {"ctgov:NCT05905653"}),  # an outcome's measure
+        ("분당차병원", {"cris:KCT0011568"}),  # a site's name
+        ("OPHAC Hospital", {"ctgov:NCT05905653"}),
+        ("Health Industry Development", {"ctgov:NCT05923281"}),  # a collaborator
+        ("보건복지부", {"cris:KCT0009001"}),  # funding
+        # two official titles, a description and a summary
+        ("placebo", {"ctgov:NCT05819398", "ctgov:NCT05803083", "ctgov:NCT05923281"}),
+    ],
+)
+async def test_the_complete_record_is_searched(client: Client, q: str, expected: set[str]) -> None:
+    assert set(await ids(client, f"q={q}")) == expected
+
+
+async def test_a_title_ranks_above_the_long_texts(client: Client) -> None:
+    # healthy: in NCT05905653's titles; in NCT05803083's condition and eligibility criteria
+    assert await ids(client, "q=healthy") == ["ctgov:NCT05905653", "ctgov:NCT05803083"]
+
+
+@pytest.mark.parametrize(
+    ("q", "field", "fragments"),
+    [
+        ("SUSTAIN", "official_title", 1),
+        ("semaglutide", "keywords", 1),
+        ("분당차병원", "sites.name", 1),
+        ("different doses", "description", 1),  # one passage of a long text
+    ],
+)
+async def test_new_texts_are_highlighted(
+    client: Client, q: str, field: str, fragments: int
+) -> None:
+    body = await (await client.get(f"/api/v1/trials?q={q}")).json()
+    marked = body["items"][0]["highlight"][field]
+    assert len(marked) == fragments
+    assert "<em>" in marked[0]
 
 
 async def test_title_match_ranks_above_body_match(client: Client) -> None:
@@ -92,12 +138,12 @@ async def test_removed_trials_only_on_request(client: Client) -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("source=ctgov", {"ctgov:NCT05923281"}),
+        ("source=ctgov", {"ctgov:NCT05923281", *JAPAN}),
         ("source=cris&phase=phase_3", {"cris:KCT0009002"}),
         ("source=icreat&study_type=observational&department=PEDIATRICS", {"icreat:C130010"}),
         ("institution=서울아산병원", {"icreat:C130010"}),
         ("institution=서울성모병원&source=icreat", {"icreat:C130011", "icreat:C100002"}),
-        ("status=recruiting", {"ctgov:NCT05923281", "cris:KCT0011568"}),
+        ("status=recruiting", {"ctgov:NCT05923281", "cris:KCT0011568", *JAPAN}),
         ("q=당뇨병&department=Endocrinology", {"cris:KCT0009001"}),
     ],
 )
@@ -131,7 +177,7 @@ async def test_facets_count_the_whole_result(client: Client) -> None:
     assert body["total"] == LIVE_TOTAL
     assert body["total_relation"] == "eq"
     sources = {b["value"]: b["count"] for b in body["facets"]["source"]}
-    assert sources == {"demo": 60, "cris": 5, "icreat": 4, "ctgov": 1}
+    assert sources == {"demo": 60, "cris": 5, "icreat": 4, "ctgov": 4}
     departments = {b["value"] for b in body["facets"]["department"]}
     assert "pediatrics" in departments
     assert {b["value"] for b in body["facets"]["phase"]} >= {
