@@ -12,9 +12,9 @@ from typing import Any
 
 from indexer.errors import BadKey, BadResponse, RecordRejected
 from indexer.http import RegistryClient, query_string
-from indexer.sources import parsing, vocab
+from indexer.sources import cris_record, parsing
 from indexer.sources.base import Raw
-from trials.model import StudyPeriod, Trial, content_hash, day_start
+from trials.model import Trial
 
 PAGE_SIZE_MAX = 50
 _ENVELOPE = frozenset({"resultCode", "resultMsg"})
@@ -88,62 +88,6 @@ def _items(payload: Any, page: int) -> list[Raw]:
     return items
 
 
-def _first(items: Any, key: str) -> str | None:
-    for item in items if isinstance(items, list) else []:
-        found = parsing.text(item.get(key), key) if isinstance(item, dict) else None
-        if found:
-            return found
-    return None
-
-
-def _date(value: Any, name: str) -> str | None:
-    day = parsing.calendar_date(value, name)
-    return day_start(day) if day else None
-
-
 def normalize_record(registry_id: str, item: Raw, detail: Raw) -> Trial:
-    """A Trial from a CRIS list item and its detail (which may be empty)."""
-
-    def pick(key: str) -> str | None:
-        return parsing.text(detail.get(key), key) or parsing.text(item.get(key), key)
-
-    title_ko, title_en = pick("scientific_title_kr"), pick("scientific_title_en")
-    title = title_ko or title_en or pick("public_title_kr") or pick("public_title_en")
-    if title is None:
-        raise RecordRejected("no title")
-    start = parsing.calendar_date(pick("date_enrolment"), "date_enrolment")
-    end = parsing.calendar_date(pick("results_date_completed"), "results_date_completed")
-    phase_raw = pick("phase_kr") or pick("phase_en")
-    type_raw = pick("study_type_kr")
-    status_raw = pick("recruitment_status_en") or pick("recruitment_status_kr")
-    interventions = pick("i_freetext_kr")
-    conditions = [c for c in (pick("hc_code_kr"), pick("hc_code_en")) if c]
-    return Trial(
-        source="cris",
-        registry_id=registry_id,
-        title=title,
-        title_ko=title_ko,
-        title_en=title_en,
-        content_hash=content_hash(parsing.canonical_flat(item)),
-        raw={"list": item, "detail": detail or None},
-        summary=pick("study_summary_kr") or pick("study_summary_en"),
-        conditions=conditions,
-        interventions=[interventions] if interventions else [],
-        institution=pick("affiliation_kr") or _first(detail.get("research_items"), "site_name_kr"),
-        sponsor=pick("primary_sponsor_kr")
-        or _first(detail.get("sponsor_items"), "primary_sponsor_kr"),
-        phase=vocab.phase(phase_raw),
-        phase_raw=phase_raw,
-        study_type=vocab.study_type(type_raw),
-        study_type_raw=type_raw,
-        status=vocab.status(status_raw),
-        status_raw=status_raw,
-        target_size=parsing.integer(detail.get("target_size"), "target_size"),
-        study_period=StudyPeriod(
-            start=start.isoformat() if start else None,
-            end=end.isoformat() if end else None,
-            months=parsing.months_between(start, end),
-        ),
-        registered_at=_date(pick("date_registration"), "date_registration"),
-        source_updated_at=_date(pick("date_updated"), "date_updated"),
-    )
+    """A Trial from a CRIS list item and its detail (which may be empty): `cris_record`."""
+    return cris_record.normalize_record(registry_id, item, detail)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.sources.cris import CrisSource
 from indexer.sources.ctgov import CtgovSource
+from indexer.sources.icreat import normalize as icreat_normalize
 from testkit.registry import records
-from trials.model import Outcome, Site, StudyPeriod, Trial
+from trials.model import Eligibility, Outcome, Site, StudyPeriod, Trial
 
 # --- ClinicalTrials.gov ------------------------------------------------------------------------
 
@@ -313,3 +315,204 @@ def test_ctgov_nct05774990_estimated_year_month_dates_and_only_a_maximum_age() -
     assert len(trial.keywords) == 8
     assert trial.keywords[0] == "leukemia"
     assert trial.registered_at == "2023-03-20T00:00:00.000Z"
+
+
+# --- CRIS ---------------------------------------------------------------------------------------
+
+
+def cris(item: dict[str, Any], detail: dict[str, Any] | None = None) -> Trial:
+    source = CrisSource(client=None, url="http://x", key="k")  # type: ignore[arg-type]
+    return source.normalize({"list": item, "detail": detail})
+
+
+def cris_item(trial_id: str) -> dict[str, Any]:
+    return next(i for i in records.cris_list_items() if i["trial_id"] == trial_id)
+
+
+def test_cris_kct0007888_detail() -> None:
+    """The recorded detail: target_age_range_kr "20 세 ~ 75 세", target_gender_kr "둘다", one
+    research site, one primary outcome, funding_items 산업통상자원부, enrolment 2022-11-07 예정,
+    no completion date, registered 2022/11/11, updated 2022/10/31."""
+    trial = cris(cris_item("KCT0007888"), records.cris_detail_sample())
+    assert trial.title == "치주질환과 관상동맥 질환 발생 연관성 연구: 전향적 코호트 연구"
+    assert trial.eligibility == Eligibility(
+        min_age_years=20.0, max_age_years=75.0, ages_raw="20 세 ~ 75 세", sex="all"
+    )
+    assert trial.sites == [Site(name="학교법인연세대학교치과대학치과병원")]
+    assert trial.outcomes == [
+        Outcome(
+            kind="primary",
+            measure="Oral rinse와 gingival crevicular fluid 표본 내 미생물의 α-diversity를 16s "
+            "rRNA 염기서열분석으로 분석한 후, 시험군과 대조군의 차이, 그리고 시험군에서는 치주치료 "
+            "전, 치료 후 1개월, 치료 후 3개월의 차이를 비교 평가함",
+            time_frame="시험군에서는 치주치료 전, 치료 후 1개월, 치료 후 3개월의 차이를 "
+            "비교 평가함.",
+        )
+    ]
+    assert trial.funding == ["산업통상자원부"]
+    assert trial.sponsor == "학교법인연세대학교치과대학치과병원"
+    assert trial.institution == "연세대학교"
+    assert trial.study_period == StudyPeriod(start="2022-11-07", start_type="estimated")
+    assert trial.registered_at == "2022-11-10T15:00:00.000Z"  # Seoul midnight in UTC
+    assert trial.source_updated_at == "2022-10-30T15:00:00.000Z"
+    assert (trial.status, trial.study_type, trial.target_size) == (
+        "not_yet_recruiting",
+        "observational",
+        80,
+    )
+    # an observational study: i_freetext_type_kr "" and no condition code
+    assert (trial.interventions, trial.intervention_types, trial.conditions) == ([], [], [])
+
+
+def test_cris_kct0007888_english_fields_when_the_korean_are_empty() -> None:
+    detail = {
+        **records.cris_detail_sample(),
+        "target_age_range_kr": "",
+        "target_gender_kr": "",
+        "research_items": [{"site_name_kr": "", "site_name_en": "Yonsei University Health System"}],
+    }
+    trial = cris(cris_item("KCT0007888"), detail)
+    assert trial.eligibility == Eligibility(20.0, 75.0, "20 Year ~ 75 Year", "all")
+    assert trial.sites == [Site(name="Yonsei University Health System")]
+
+
+def test_cris_every_site_secondary_outcomes_and_addresses() -> None:
+    """The recorded detail with more rows of the shapes it has (two more research sites, a
+    secondary outcome beside the primary): every site is kept, every outcome, and a region only
+    where a site row carries an address."""
+    detail = records.cris_detail_sample()
+    recorded_outcome = detail["outcome_items"][0]
+    detail = {
+        **detail,
+        "research_items": [
+            *detail["research_items"],
+            {
+                "site_name_kr": "부산대학교병원",
+                "site_name_en": "Pusan National University Hospital",
+            },
+            {
+                "site_name_kr": "분당서울대학교병원",
+                "site_address_kr": "경기도 성남시 분당구 구미로",
+            },
+        ],
+        "outcome_items": [
+            {
+                **recorded_outcome,
+                "secondary_outcome_kr": "치주낭 깊이",
+                "secondary_outcome_time_kr": "3개월",
+            }
+        ],
+    }
+    trial = cris(cris_item("KCT0007888"), detail)
+    assert trial.sites == [
+        Site(name="학교법인연세대학교치과대학치과병원"),
+        Site(name="부산대학교병원"),  # 부산 in a name is not a stated place
+        Site(name="분당서울대학교병원", region="경기도", country="KR"),
+    ]
+    assert [(o.kind, o.time_frame) for o in trial.outcomes] == [
+        ("primary", recorded_outcome["primary_outcome_time_kr"]),
+        ("secondary", "3개월"),
+    ]
+    assert trial.outcomes[1].measure == "치주낭 깊이"
+
+
+def test_cris_kct0011569_list_item_only() -> None:
+    """List item: i_freetext_kr 의약품 (a type), primary_outcome_1_kr 안검연 모세혈관 확장,
+    source_name_kr 부산대학교병원, enrolment 2023-05-25 실제등록, completion 2024-01-25
+    실제등록. No detail: no ages, no sites."""
+    trial = cris(cris_item("KCT0011569"))
+    assert trial.interventions == []
+    assert trial.intervention_types == ["drug"]
+    assert trial.outcomes == [Outcome(kind="primary", measure="안검연 모세혈관 확장")]
+    assert trial.funding == ["부산대학교병원"]
+    assert trial.sponsor == "부산대학교병원"
+    assert trial.study_period == StudyPeriod(
+        start="2023-05-25", end="2024-01-25", months=8, start_type="actual", end_type="actual"
+    )
+    assert trial.eligibility == Eligibility()
+    assert trial.sites == []
+    assert trial.registered_at == "2026-02-02T15:00:00.000Z"
+
+
+def test_cris_kct0011358_several_intervention_types_run_together() -> None:
+    trial = cris(cris_item("KCT0011358"))  # i_freetext_kr "의료기구시술수술"
+    assert trial.intervention_types == ["device", "procedure"]
+    assert trial.study_period == StudyPeriod(
+        start="2026-01-05", end="2026-08-31", months=7, start_type="estimated", end_type="estimated"
+    )
+    assert trial.outcomes == [
+        Outcome(
+            kind="primary",
+            measure="PCR 검사 결과 HPV의 검출량의 반정량적 감소가 확인된 대상자의 비율",
+        )
+    ]
+
+
+def test_cris_kct0011299_funder_is_not_the_sponsor() -> None:
+    """source_name_kr "(주) 셀트리온" funds, primary_sponsor_kr 아주대학교병원 sponsors;
+    i_freetext_kr 의약품 + 생물학적제제/백신(줄기세포를 제외한 생물학적제제/백신)."""
+    trial = cris(cris_item("KCT0011299"))
+    assert trial.funding == ["(주) 셀트리온"]
+    assert trial.sponsor == "아주대학교병원"
+    assert trial.intervention_types == ["drug", "biological"]
+    assert trial.title == (
+        "체중감소와 골대사 위험인자를 동반한 GLP-1수용체 작용제 계열 치료 비만 대상자에서 "
+        "데노수맙의 효과 평가"
+    )
+
+
+def test_cris_kct0011545_observational_without_completion() -> None:
+    """No i_freetext_kr (observational); results_date_completed and its type are ""."""
+    trial = cris(cris_item("KCT0011545"))
+    assert trial.intervention_types == []
+    assert trial.study_period == StudyPeriod(start="2026-03-02", start_type="estimated")
+    assert trial.funding == ["(주)대웅제약"]
+    assert trial.sponsor == "강북삼성병원"
+    assert trial.outcomes[0].measure == (
+        "6시간 관찰창 단위에서 평균동맥압(MAP) 65 mmHg 미만의 저혈압 검출 여부"
+    )
+
+
+# --- iCReaT -------------------------------------------------------------------------------------
+
+
+def icreat(task: str) -> Trial:
+    return icreat_normalize(
+        "icreat", next(r for r in records.icreat_records() if r["과제번호"] == task)
+    )
+
+
+def test_icreat_c100001_an_observational_task() -> None:
+    """9 fields: no ages, sex, sites, outcomes or dates exist in the task records."""
+    trial = icreat("C100001")
+    assert (
+        trial.title_ko
+        == "급성심근경색 환자에서의 심부전 발생, 특성 및 예후: 1998년도와 2008년도의 비교"
+    )
+    assert (trial.institution, trial.department, trial.scope) == (
+        "서울대학교병원",
+        "Cardiology",
+        "국내다기관",
+    )
+    assert (trial.study_type, trial.phase, trial.phase_raw) == (
+        "observational",
+        "not_applicable",
+        "코호트",
+    )
+    assert trial.study_period == StudyPeriod(raw="6개월", months=6)
+    assert trial.target_size is None
+    assert (trial.eligibility, trial.sites, trial.outcomes, trial.funding) == (
+        Eligibility(),
+        [],
+        [],
+        [],
+    )
+
+
+def test_icreat_c100005_an_interventional_task() -> None:
+    trial = icreat("C100005")
+    assert (trial.title, trial.title_en, trial.title_ko) == ("POET study", "POET study", None)
+    assert (trial.study_type, trial.phase, trial.target_size) == ("interventional", "phase_4", 2062)
+    assert trial.study_period == StudyPeriod(raw="60개월", months=60)
+    assert trial.institution == "서울아산병원"
+    assert (trial.eligibility, trial.sites, trial.outcomes) == (Eligibility(), [], [])
