@@ -2,9 +2,10 @@
 marked `synthetic`, with ids (`DEMO-000123`) no registry uses.
 
 `demo_study(i)` is shaped like a CRIS record (list item + detail: bilingual titles, summary,
-condition, intervention type, recruitment status, dates, sites), so the demo exercises every
-search field. It builds record i on its own, from (seed, i) alone. The iCReaT-shaped records the
-fake registry serves in tests and benchmarks are made in `testkit.synthetic` from the same draws.
+condition, intervention type, recruitment status, dates and their types, ages, sex, outcome,
+sites with addresses across several 시/도), so the demo exercises every search field and filter.
+It builds record i on its own, from (seed, i) alone. The iCReaT-shaped records the fake registry
+serves in tests and benchmarks are made in `testkit.synthetic` from the same draws.
 """
 
 from __future__ import annotations
@@ -91,17 +92,52 @@ _OUTCOMES = [
     ("삶의 질 변화", "change in quality of life"),
     ("재발률", "recurrence rate"),
 ]
+# (as the summary says it, as CRIS's i_freetext_kr labels the type, in English)
 _INTERVENTIONS = [
-    ("의약품", "a drug"),
-    ("의료기기", "a medical device"),
-    ("행동요법", "a behavioural therapy"),
-    ("생물학적제제", "a biologic"),
+    ("의약품", "의약품", "a drug"),
+    ("의료기기", "의료기구", "a medical device"),
+    ("행동요법", "행동요인", "a behavioural therapy"),
+    ("생물학적제제", "생물학적제제백신줄기세포를제외한생물학적제제백신", "a biologic"),
 ]
 _RECRUITMENT = [
     ("대상자 모집 전", "Not yet recruiting"),
     ("대상자 모집 중", "Recruiting"),
     ("대상자 모집 완료", "Active, not recruiting"),
     ("연구 종료", "Completed"),
+]
+# target_age_range_kr / _en, as CRIS writes them; children for the childhood disease
+_ADULT_AGES = [
+    ("만 19세 이상", "19 Year(s) ~ No Limit"),
+    ("20 세 ~ 75 세", "20 Year ~ 75 Year"),
+    ("만 19세 이상 ~ 만 65세 미만", "19 Year(s) ~ 64 Year(s)"),
+    ("만 65세 이상", "65 Year(s) ~ No Limit"),
+    ("제한없음", "No Limit"),
+]
+_CHILD_AGES = ("1 세 ~ 18 세", "1 Year ~ 18 Year")
+_GENDERS = [
+    ("둘다", "Both"),
+    ("둘다", "Both"),
+    ("둘다", "Both"),
+    ("여성", "Female"),
+    ("남성", "Male"),
+]
+# The demo's site rows carry an address (the recorded CRIS rows hold names only), so a site's
+# region comes from its address as the normaliser reads it. Multicentre studies add one of
+# _OTHER_SITES.
+_HOSPITAL_ADDRESSES = {
+    "서울대학교병원": "서울특별시 종로구 대학로 101",
+    "서울아산병원": "서울특별시 송파구 올림픽로43길 88",
+    "삼성서울병원": "서울특별시 강남구 일원로 81",
+    "세브란스병원": "서울특별시 서대문구 연세로 50-1",
+    "가톨릭대 서울성모병원": "서울특별시 서초구 반포대로 222",
+}
+_OTHER_SITES = [
+    ("분당서울대학교병원", "경기도 성남시 분당구 구미로173번길 82"),
+    ("부산대학교병원", "부산광역시 서구 구덕로 179"),
+    ("경북대학교병원", "대구광역시 중구 동덕로 130"),
+    ("충남대학교병원", "대전광역시 중구 문화로 282"),
+    ("전남대학교병원", "광주광역시 동구 제봉로 42"),
+    ("제주대학교병원", "제주특별자치도 제주시 아란13길 15"),
 ]
 _TRIAL_PHASES = ["Phase 1", "Phase 2", "Phase 3", "Phase 4", "Phase 2/Phase 3"]
 _SPONSORS = ["한미약품", "유한양행", "종근당", "대웅제약", "질병관리청", "한국보건산업진흥원"]
@@ -114,13 +150,31 @@ def _object_particle(word: str) -> str:
     return "을" if 0 <= last < 11172 and last % 28 else "를"
 
 
+def _population(draw: Draws, disease_ko: str) -> dict[str, str]:
+    ages_ko, ages_en = _CHILD_AGES if disease_ko == "소아 백혈병" else draw.choice(_ADULT_AGES)
+    gender_ko, gender_en = draw.choice(_GENDERS)
+    return {
+        "target_age_range_kr": ages_ko,
+        "target_age_range_en": ages_en,
+        "target_gender_kr": gender_ko,
+        "target_gender_en": gender_en,
+    }
+
+
+def _research_items(draw: Draws, hospital: str, multicentre: bool) -> list[dict[str, str]]:
+    sites = [(hospital, _HOSPITAL_ADDRESSES[hospital])]
+    if multicentre:
+        sites.append(draw.choice(_OTHER_SITES))
+    return [{"site_name_kr": name, "site_address_kr": address} for name, address in sites]
+
+
 def demo_study(index: int, seed: int = 0) -> Raw:
     """Study `index` of the synthetic registry, CRIS-shaped; the same inputs, the same record."""
     draw = Draws(seed, index)
     disease_ko, disease_en = draw.choice(DISEASES)
     design_ko, design_en, interventional = draw.choice(_STUDY_DESIGNS)
     outcome_ko, outcome_en = draw.choice(_OUTCOMES)
-    kind_ko, kind_en = draw.choice(_INTERVENTIONS) if interventional else ("", "")
+    kind_ko, kind_label, kind_en = draw.choice(_INTERVENTIONS) if interventional else ("", "", "")
     size = 20 + draw.below(1980)
     registered = _EPOCH + timedelta(days=draw.below(2900))
     enrolment = registered + timedelta(days=draw.below(120))
@@ -135,12 +189,14 @@ def demo_study(index: int, seed: int = 0) -> Raw:
         "study_type_kr": "중재연구" if interventional else "관찰연구",
         "phase_kr": None,
         "phase_en": draw.choice(_TRIAL_PHASES) if interventional else "Not applicable",
-        "i_freetext_kr": kind_ko or None,
+        "i_freetext_kr": kind_label or None,
         "date_registration": registered.isoformat(),
         "date_updated": (registered + timedelta(days=draw.below(400))).isoformat(),
         "date_enrolment": enrolment.isoformat(),
         "results_date_completed": completed.isoformat(),
         "primary_sponsor_kr": draw.choice(_SPONSORS) if interventional else hospital,
+        "type_enrolment_kr": "예정" if status_ko == "대상자 모집 전" else "실제등록",
+        "results_type_date_completed_kr": "실제등록" if status_ko == "연구 종료" else "예정",
     }
     detail = {
         "study_summary_kr": f"본 연구는 {disease_ko} 환자 {size}명을 대상으로 "
@@ -153,7 +209,10 @@ def demo_study(index: int, seed: int = 0) -> Raw:
         "recruitment_status_en": status_en,
         "target_size": size,
         "affiliation_kr": hospital,
-        "research_items": [{"site_name_kr": hospital}],
+        "outcome_items": [{"primary_outcome_kr": outcome_ko, "primary_outcome_en": outcome_en}],
+        # drawn last, so the fields above keep the values they had before these were added
+        **_population(draw, disease_ko),
+        "research_items": _research_items(draw, hospital, multicentre="다기관" in design_ko),
     }
     return {"list": item, "detail": detail, "department": _DEPARTMENT_OF[disease_ko]}
 
