@@ -191,3 +191,21 @@ def test_portal_error_bodies_name_their_cause() -> None:
     cris = read_json_error({"resultCode": "22", "resultMsg": "LIMITED"})
     assert cris is not None
     assert cris.kind == "quota"
+
+
+def test_demo_studies_exercise_the_eligibility_and_place_filters() -> None:
+    trials = [DemoSource().normalize(demo_study(i)) for i in range(1, 101)]
+    assert {t.eligibility.sex for t in trials} == {"all", "female", "male"}
+    assert any(t.eligibility.max_age_years == 64.99 for t in trials)  # 만 65세 미만
+    assert any(t.eligibility.min_age_years is None for t in trials)  # 제한없음
+    regions = {s.region for t in trials for s in t.sites}
+    assert len(regions) >= 4
+    assert None not in regions
+    assert all(s.country == "KR" for t in trials for s in t.sites)
+    assert all(t.interventions == [] for t in trials)  # i_freetext_kr is a type
+    assert {k for t in trials for k in t.intervention_types} <= {
+        "drug",
+        "device",
+        "behavioral",
+        "biological",
+    }
