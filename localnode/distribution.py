@@ -10,19 +10,21 @@ from pathlib import Path
 
 from localnode.errors import LocalNodeError
 from localnode.maven import run_maven
+from localnode.progress import Say
 from localnode.versions import ES_ARTIFACT, ES_VERSION
 
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
 
-def fetch_zip(dest_dir: Path, java_home: Path) -> Path:
+def fetch_zip(dest_dir: Path, java_home: Path, say: Say = lambda _: None) -> Path:
     """Copy the distribution zip out of the Maven cache, downloading it into the cache first."""
     args = [
         f"{DEPENDENCY_PLUGIN}:copy",
         f"-Dartifact={ES_ARTIFACT}",
         f"-DoutputDirectory={dest_dir}",
     ]
-    run_maven(args, java_home, f"Maven could not resolve {ES_ARTIFACT}", tail_lines=8)
+    failure = f"Maven could not resolve {ES_ARTIFACT}"
+    run_maven(args, java_home, failure, say, "fetching Elasticsearch with Maven", tail_lines=8)
     zip_path = dest_dir / f"elasticsearch-{ES_VERSION}.zip"
     if not zip_path.is_file():
         raise LocalNodeError(f"Maven reported success but {zip_path} is missing")
@@ -45,11 +47,11 @@ def unpack(zip_path: Path, into: Path) -> Path:
     return target
 
 
-def ensure_distribution(root: Path, java_home: Path) -> Path:
+def ensure_distribution(root: Path, java_home: Path, say: Say = lambda _: None) -> Path:
     """The unpacked node folder, fetching and unpacking it on first use."""
     home = root / f"elasticsearch-{ES_VERSION}"
     if (home / "lib").is_dir():
         return home
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=root, prefix=".download-") as tmp:
-        return unpack(fetch_zip(Path(tmp), java_home), root)
+        return unpack(fetch_zip(Path(tmp), java_home, say), root)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 from localnode import config, distribution, jdk, plugin, probe, runas
 from localnode.errors import LocalNodeError
 from localnode.layout import Layout
+from localnode.progress import Heartbeat, StepTimedOut, run_with_heartbeat
 
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0
@@ -53,11 +53,11 @@ class LocalNode:
             runas.ensure_user(self.layout.run_as, self.layout.root)
         if not (self.layout.es_home / "lib").is_dir():
             self.say("fetching Elasticsearch with Maven (first run only)…")
-        distribution.ensure_distribution(self.layout.root, java_home)
+        distribution.ensure_distribution(self.layout.root, java_home, self.say)
         config.write(self.layout)
         if plugin.needs_build():
             self.say("building the Korean analysis plugin with Maven…")
-            plugin.build(self.layout.es_home, java_home)
+            plugin.build(self.layout.es_home, java_home, say=self.say)
         if self.running_pid() is not None:
             # A running node holds the plugin open; a changed build is installed on next start.
             if plugin.installed_digest(self.layout.es_home) != plugin.sha256(plugin.built_zip()):
@@ -77,17 +77,18 @@ class LocalNode:
                 f"TRIALS_ES_PORT to a free port"
             )
         java_home = self.provision()
-        began = time.monotonic()
-        self._launch(java_home)
-        self._wait_healthy(began)
-        return Started(self.url, already_running=False, seconds=time.monotonic() - began)
+        heartbeat = Heartbeat(self.say, f"waiting for Elasticsearch at {self.url}")
+        self._launch(java_home, heartbeat)
+        self._wait_healthy(heartbeat)
+        return Started(self.url, already_running=False, seconds=heartbeat.elapsed())
 
     def _clear_stale_pid(self) -> None:
         if self.layout.pid_file.exists() and self.running_pid() is None:
             self.say(f"removing stale pid file {self.layout.pid_file}")
             self.layout.pid_file.unlink()
 
-    def _launch(self, java_home: Path) -> None:
+    def _launch(self, java_home: Path, heartbeat: Heartbeat) -> None:
+        """`elasticsearch -d`, which returns once the node has started (most of the wait)."""
         env = {"ES_JAVA_HOME": str(java_home), "ES_PATH_CONF": str(self.layout.config_dir)}
         argv = [
             str(self.layout.es_home / "bin" / "elasticsearch"),
@@ -95,25 +96,25 @@ class LocalNode:
             "-p",
             str(self.layout.pid_file),
         ]
-        done = subprocess.run(
-            runas.command(argv, self.layout.run_as, env),
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=START_TIMEOUT_S,
-        )
+        command = runas.command(argv, self.layout.run_as, env)
+        try:
+            done = run_with_heartbeat(command, heartbeat, timeout_s=START_TIMEOUT_S)
+        except StepTimedOut as exc:
+            raise LocalNodeError(f"{exc}:\n{self.log_tail()}") from exc
         if done.returncode != 0:
             raise LocalNodeError(
                 f"Elasticsearch exited during start (code {done.returncode}):\n"
-                f"{(done.stdout + done.stderr).strip()}\n{self.log_tail()}"
+                + "\n".join(done.output.tail)
+                + f"\n{self.log_tail()}"
             )
 
-    def _wait_healthy(self, began: float) -> None:
-        while time.monotonic() - began < START_TIMEOUT_S:
+    def _wait_healthy(self, heartbeat: Heartbeat) -> None:
+        while heartbeat.elapsed() < START_TIMEOUT_S:
             if probe.health(self.url):
                 return
             if self.running_pid() is None:
                 raise LocalNodeError(f"Elasticsearch exited during start:\n{self.log_tail()}")
+            heartbeat.beat()
             time.sleep(0.5)
         raise LocalNodeError(
             f"Elasticsearch not healthy after {START_TIMEOUT_S:.0f}s:\n{self.log_tail()}"

@@ -15,6 +15,7 @@ from localnode import runas
 from localnode.errors import LocalNodeError
 from localnode.layout import Layout
 from localnode.maven import run_maven
+from localnode.progress import Say
 from localnode.versions import ES_VERSION, LUCENE_VERSION, PLUGIN_NAME, PLUGIN_VERSION
 
 SOURCE_DIR = Path(__file__).resolve().parents[1] / "korean-analysis"
@@ -34,7 +35,9 @@ def needs_build(source_dir: Path = SOURCE_DIR) -> bool:
     return not zip_path.is_file() or zip_path.stat().st_mtime < _newest_source(source_dir)
 
 
-def build(es_home: Path, java_home: Path, source_dir: Path = SOURCE_DIR) -> Path:
+def build(
+    es_home: Path, java_home: Path, source_dir: Path = SOURCE_DIR, say: Say = lambda _: None
+) -> Path:
     """`mvn package` (which runs the plugin's Java tests) against this node's own jars."""
     if not (source_dir / "pom.xml").is_file():
         raise LocalNodeError(f"plugin sources not found at {source_dir}; run from a checkout")
@@ -46,7 +49,13 @@ def build(es_home: Path, java_home: Path, source_dir: Path = SOURCE_DIR) -> Path
         f"-Dlucene.version={LUCENE_VERSION}",
         "package",
     ]
-    run_maven(args, java_home, "building the Korean analysis plugin failed")
+    run_maven(
+        args,
+        java_home,
+        "building the Korean analysis plugin failed",
+        say,
+        "building the Korean analysis plugin (with its tests)",
+    )
     return built_zip(source_dir)
 
 
