@@ -1,12 +1,21 @@
 """The `trials` command line. Each command group lives in its own module and registers itself;
 commands import `indexer` or `service` lazily, inside the command, never at import time.
 
-Exit codes: 0 success, 1 the job failed, 2 usage or configuration error.
+Exit codes (the README lists them too):
+  0    success: every source of `trials index` completed, the node started, ...
+  1    the job failed: a source's run ended partial, failed or cancelled, or was not run;
+       Elasticsearch unreachable or an index missing; the node could not be provisioned
+  2    usage or configuration error: a bad option (argparse), an invalid TRIALS_* setting
+  130  interrupted (Ctrl-C)
+  141  stdout was closed early (a pipe such as `| head`)
+Output: tables and results on stdout (`--json`: one JSON document there, nothing else); progress,
+heartbeats and error messages on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -45,13 +54,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level, settings.log_format, secrets=secret_values(settings))
     try:
         code: int = args.handler(args, settings)
+        sys.stdout.flush()  # here, so a reader gone early is caught below, not at exit
     except CommandError as exc:
         print(f"trials: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("trials: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
     return code
+
+
+def _silence_stdout() -> None:
+    """The reader left (`trials runs | head`): point stdout at /dev/null so the interpreter's
+    final flush does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

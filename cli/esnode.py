@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from cli.common import CommandError, add_command
+from cli.common import CommandError, add_command, add_json_flag, aligned, print_json
 from trials.settings import Settings
 
 
@@ -31,7 +31,10 @@ def register(commands: Any) -> None:
         ("status", "Print version, health, plugins, data path and heap of the node.", status),
         ("init", "Create the versioned indices behind their aliases (idempotent).", init),
     ):
-        add_command(sub, name, help_text).set_defaults(handler=handler)
+        parser = add_command(sub, name, help_text)
+        parser.set_defaults(handler=handler)
+        if handler is status:
+            add_json_flag(parser)
 
 
 def _node(settings: Settings) -> Any:
@@ -39,7 +42,12 @@ def _node(settings: Settings) -> Any:
     from localnode.node import LocalNode
 
     layout = Layout.for_settings(settings.es_home, settings.es_port)
-    return LocalNode(layout, say=lambda line: print(f"trials: {line}", flush=True))
+    return LocalNode(layout, say=_say)
+
+
+def _say(line: str) -> None:
+    """Progress (Maven, the plugin build, the node starting) on stderr, line by line."""
+    print(f"trials: {line}", file=sys.stderr, flush=True)
 
 
 def _local_only(settings: Settings) -> None:
@@ -89,8 +97,32 @@ def status(args: argparse.Namespace, settings: Settings) -> int:
     _local_only(settings)
     with _reported():
         info = _node(settings).status()
-    print(json.dumps(info, indent=2, ensure_ascii=False))
+    if args.json:
+        print_json(info)
+    else:
+        print(status_table(info))
     return 0
+
+
+STATUS_LABELS = {
+    "url": "url",
+    "version": "version",
+    "health": "health",
+    "plugins": "plugins",
+    "data_path": "data path",
+    "heap_max_mb": "heap max (MiB)",
+    "pid": "pid",
+}
+
+
+def status_table(info: dict[str, Any]) -> str:
+    """The node's status as `label  value` lines (lists comma-separated, unknown `-`)."""
+    rows: list[list[str]] = []
+    for key, label in STATUS_LABELS.items():
+        value = info.get(key)
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        rows.append([label, "-" if shown in (None, "") else str(shown)])
+    return aligned(rows)
 
 
 def init(args: argparse.Namespace, settings: Settings) -> int:

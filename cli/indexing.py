@@ -10,9 +10,10 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cli.common import CommandError, add_command
+from cli.common import CommandError, add_command, add_json_flag, aligned, print_json
 from trials.registries import SOURCE_NAMES
 from trials.settings import Settings
 
@@ -50,6 +51,7 @@ def register(commands: Any) -> None:
         help="fetch everything, not only what changed since the "
         "last run (also marks records gone upstream as removed)",
     )
+    add_json_flag(index)
     index.set_defaults(handler=index_command)
 
     schedule = add_command(commands, "schedule", "Run the sync on TRIALS_SCHEDULE (Asia/Seoul)")
@@ -62,6 +64,7 @@ def register(commands: Any) -> None:
     runs = add_command(commands, "runs", "List recent sync runs from the sync log")
     runs.add_argument("--source", choices=SOURCE_NAMES, help="only runs of this source")
     runs.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    add_json_flag(runs)
     runs.set_defaults(handler=runs_command)
 
 
@@ -113,8 +116,8 @@ class ProgressLines:
 
 
 def _summary(results: list[RunResult | BaseException], sources: list[str]) -> str:
-    header = ["source", "status", *SUMMARY_COLUMNS, "seconds"]
-    rows = [header]
+    """The table `trials index` ends with: one row per source, counts right-aligned."""
+    rows = [["source", "status", *SUMMARY_COLUMNS, "seconds"]]
     for source, result in zip(sources, results, strict=True):
         if isinstance(result, BaseException):
             rows.append([source, "not run", *["-"] * len(SUMMARY_COLUMNS), "-"])
@@ -128,14 +131,29 @@ def _summary(results: list[RunResult | BaseException], sources: list[str]) -> st
                 f"{result.duration_s:.1f}",
             ]
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(
-            cell.ljust(w) if i < 2 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+    return aligned(rows, right=range(2, len(rows[0])))
+
+
+def _summary_document(
+    results: list[RunResult | BaseException], sources: list[str], ok: bool
+) -> dict[str, Any]:
+    """`trials index --json`: `ok` (the exit code's meaning) and one entry per source."""
+    entries: list[dict[str, Any]] = []
+    for source, result in zip(sources, results, strict=True):
+        if isinstance(result, BaseException):
+            entries.append({"source": source, "status": "not run", "error": _describe(result)})
+            continue
+        entries.append(
+            {
+                "source": source,
+                "status": result.status,
+                "run_id": result.run_id,
+                "counts": result.counts.as_dict(),
+                "duration_s": round(result.duration_s, 3),
+                "message": result.message,
+            }
         )
-        for row in rows
-    )
+    return {"ok": ok, "sources": entries}
 
 
 def index_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -152,7 +170,6 @@ def index_command(args: argparse.Namespace, settings: Settings) -> int:
     results = _with_es(settings, job)
     if progress.tty:
         print(file=sys.stderr)
-    print(_summary(results, sources))
     ok = True
     for source, result in zip(sources, results, strict=True):
         if isinstance(result, BaseException):
@@ -164,6 +181,10 @@ def index_command(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             ok = False
+    if args.json:
+        print_json(_summary_document(results, sources, ok))
+    else:
+        print(_summary(results, sources))
     return 0 if ok else 1
 
 
@@ -268,15 +289,46 @@ def runs_command(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError("--limit must be at least 1", 2)
     alias = Names.from_settings(settings).sync_log
     runs = _with_es(settings, lambda es: SyncLog(es, alias).recent(args.source, args.limit))
-    for run in runs:
-        counts = run.get("counts", {})
-        shown = " ".join(f"{c}={counts.get(c, 0)}" for c in SUMMARY_COLUMNS if counts.get(c))
-        print(
-            f"{run['started_at']}  {run['run_id']:<36} {run['trigger']:<8} "
-            f"{run['status']:<9} {shown}"
-        )
-        if run.get("message"):
-            print(f"    {run['message']}")
-    if not runs:
+    if args.json:
+        print_json({"runs": runs})
+    elif runs:
+        print(runs_table(runs))
+    else:
         print("no sync runs yet", file=sys.stderr)
     return 0
+
+
+RUNS_HEADER = ("run_id", "source", "trigger", "status", "started", "seconds", "counts", "message")
+
+
+def runs_table(runs: list[dict[str, Any]]) -> str:
+    """Sync-log documents as `trials runs` shows them: newest first, one aligned row each;
+    counts as `name=n` for the non-zero ones, times in UTC to the second."""
+    rows = [list(RUNS_HEADER)]
+    for run in runs:
+        counts = run.get("counts") or {}
+        duration_ms = run.get("duration_ms")
+        rows.append(
+            [
+                str(run.get("run_id", "-")),
+                str(run.get("source", "-")),
+                str(run.get("trigger", "-")),
+                str(run.get("status", "-")),
+                _utc_second(run.get("started_at")),
+                "-" if duration_ms is None else f"{duration_ms / 1000:.1f}",
+                " ".join(f"{c}={counts[c]:,}" for c in SUMMARY_COLUMNS if counts.get(c)) or "-",
+                " ".join(str(run.get("message") or "").split()),  # one line per run
+            ]
+        )
+    return aligned(rows, right={RUNS_HEADER.index("seconds")})
+
+
+def _utc_second(stamp: object) -> str:
+    """`2026-12-02T03:00:01.123456+00:00` → `2026-12-02T03:00:01Z`; anything else as it is."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp or "-")
+    if moment.tzinfo is None:
+        return str(stamp)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
