@@ -1,0 +1,57 @@
+"""Finding concepts in text: every Korean and English surface form of the vocabulary, matched
+longest first and without overlaps, so "non-small cell lung cancer" is NSCLC, not lung cancer,
+and 폐암환자 is lung cancer. Pure and fast (a trie and a token index built once), for tagging
+documents at index time and reading queries at search time; no Elasticsearch involved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from trials.concepts.english import EnglishIndex
+from trials.concepts.korean import KoreanIndex
+from trials.concepts.vocabulary import Vocabulary, load
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    concept_id: str
+    start: int
+    end: int
+    surface: str
+
+
+class Matcher:
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._korean = KoreanIndex((f, c.id) for c in vocabulary for f in c.ko.forms)
+        self._english = EnglishIndex(
+            ((f, c.id) for c in vocabulary for f in c.en.forms),
+            ((a, c.id) for c in vocabulary for a in (*c.en.abbreviations, *c.ko.abbreviations)),
+        )
+
+    def find(self, text: str) -> list[Match]:
+        """Mentions in reading order; where two overlap, the longer one (then the earlier) wins."""
+        spans = sorted(
+            {*self._korean.find(text), *self._english.find(text)},
+            key=lambda s: (s[0] - s[1], s[0]),
+        )
+        taken: list[tuple[int, int, str]] = []
+        for start, end, concept_id in spans:
+            if all(end <= s or start >= e for s, e, _ in taken):
+                taken.append((start, end, concept_id))
+        return [Match(c, s, e, text[s:e]) for s, e, c in sorted(taken)]
+
+    def concept_ids(self, text: str) -> list[str]:
+        """The distinct concepts mentioned, in order of first mention."""
+        return list(dict.fromkeys(m.concept_id for m in self.find(text)))
+
+
+@cache
+def matcher() -> Matcher:
+    """The matcher over the packaged vocabulary, built on first use."""
+    return Matcher(load())
+
+
+def find(text: str) -> list[Match]:
+    return matcher().find(text)
