@@ -5,16 +5,19 @@ fetch is `service.paging`'s business."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
+from service.geo import GeoPoint, nearest_km
 from service.search import FACETS
 from service.timewindow import Window
 
 LIST_FIELDS = ("conditions", "interventions")
 HIDDEN_FIELDS = ("last_run_id",)
+# What a list item shows of the eligibility: who, not the criteria text
+ELIGIBILITY_SUMMARY = ("min_age_years", "max_age_years", "sex", "healthy_volunteers")
 
 
 def trial(source: Mapping[str, Any]) -> dict[str, Any]:
@@ -27,27 +30,61 @@ def trial(source: Mapping[str, Any]) -> dict[str, Any]:
     return item
 
 
-def search_item(hit: Mapping[str, Any]) -> dict[str, Any]:
-    item = trial(hit["_source"])
-    item["score"] = hit.get("_score")
-    item["highlight"] = hit.get("highlight", {})
+def list_item(source: Mapping[str, Any]) -> dict[str, Any]:
+    """The compact form of a trial in a list: the fields `search.LIST_SOURCE` fetched, the
+    eligibility summary, and its sites' regions and countries, each once, in site order."""
+    item = trial(source)
+    sites = _as_list(item.pop("sites", []))
+    eligibility = item.get("eligibility") or {}
+    item["eligibility"] = {k: eligibility[k] for k in ELIGIBILITY_SUMMARY if k in eligibility}
+    item["regions"] = _distinct(site.get("region") for site in sites)
+    item["countries"] = _distinct(site.get("country") for site in sites)
     return item
 
 
-def change_of(source: Mapping[str, Any], window: Window, change: str = "any") -> str:
-    """The list the item was asked from; under `any`, `created` when first seen in the window
-    (whether or not it changed again after), otherwise `updated`."""
+def _as_list(value: Any) -> list[dict[str, Any]]:
+    return value if isinstance(value, list) else [value]
+
+
+def _distinct(values: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def search_item(
+    hit: Mapping[str, Any], near: GeoPoint | None = None, by_distance: bool = False
+) -> dict[str, Any]:
+    """A list item with its score and highlights, and, when the search was `near` a point,
+    the distance to the trial's nearest site: the node's sort value when sorted by distance,
+    else computed from the sites' points."""
+    item = list_item(hit["_source"])
+    item["score"] = hit.get("_score")
+    item["highlight"] = hit.get("highlight", {})
+    if near is not None:
+        sites = _as_list(hit["_source"].get("sites", []))
+        km = hit["sort"][0] if by_distance else nearest_km(near, sites)
+        item["distance_km"] = None if km is None else round(km, 3)
+    return item
+
+
+def change_of(
+    source: Mapping[str, Any], window: Window, change: str = "any", created: str = "first_seen_at"
+) -> str:
+    """The list the item was asked from; under `any`, `created` when new in the window (by
+    the `created` date: first seen, or registered), whether or not it changed again after,
+    otherwise `updated`."""
     if change != "any":
         return change
-    first_seen = source.get("first_seen_at")
-    if first_seen and window.contains(datetime.fromisoformat(first_seen)):
+    stamp = source.get(created)
+    if stamp and window.contains(datetime.fromisoformat(stamp)):
         return "created"
     return "updated"
 
 
-def recent_item(hit: Mapping[str, Any], window: Window, change: str = "any") -> dict[str, Any]:
-    item = trial(hit["_source"])
-    item["change"] = change_of(hit["_source"], window, change)
+def recent_item(
+    hit: Mapping[str, Any], window: Window, change: str = "any", created: str = "first_seen_at"
+) -> dict[str, Any]:
+    item = list_item(hit["_source"])
+    item["change"] = change_of(hit["_source"], window, change, created)
     return item
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from service import filters, geo
+from service.geo import DEFAULT_WITHIN_KM, GeoPoint
 from service.timewindow import Window
 from trials.model import doc_id
 from trials.registries import registry_of_id
@@ -73,14 +75,47 @@ HIGHLIGHT_FIELDS: dict[str, dict[str, int]] = {
     "sites.name": {},
     "description": {"number_of_fragments": 1, "fragment_size": 200},
 }
-FACETS = {"phase": "phase", "status": "status", "source": "source", "department": "department"}
+# Facets, in the order the response lists them
+FACETS = {
+    "phase": "phase",
+    "status": "status",
+    "source": "source",
+    "department": "department",
+    "region": "sites.region",
+    "country": "sites.country",
+    "sex": "eligibility.sex",
+}
 FACET_SIZE = 20
-SORTS = ("relevance", "changed_at", "registered_at")
-CHANGES = ("created", "updated", "any")
-# `last_change` values that count as an update: new content, or back in the registry
-UPDATE_KINDS = ("updated", "restored")
-# Heavy raw registry records stay out of list responses; the detail endpoint returns them.
-LIST_SOURCE_EXCLUDES = ("raw",)
+SORTS = ("relevance", "changed_at", "registered_at", "source_updated_at", "distance")
+# List items are compact (formatting.list_item): only these fields leave the node; the
+# detail endpoint returns the whole record.
+LIST_SOURCE = (
+    "id",
+    "source",
+    "registry_id",
+    "url",
+    "synthetic",
+    "title",
+    "title_ko",
+    "title_en",
+    "status",
+    "phase",
+    "study_type",
+    "conditions",
+    "institution",
+    "eligibility.min_age_years",
+    "eligibility.max_age_years",
+    "eligibility.sex",
+    "eligibility.healthy_volunteers",
+    "sites.region",
+    "sites.country",
+    "registered_at",
+    "source_updated_at",
+    "first_seen_at",
+    "changed_at",
+    "last_change",
+    "removed_at",
+)
 
 
 @dataclass(frozen=True)
@@ -94,41 +129,52 @@ class SearchParams:
     institution: str | None = None
     registered: Window = field(default_factory=Window)
     updated: Window = field(default_factory=Window)
+    source_updated: Window = field(default_factory=Window)
+    age: int | None = None
+    sex: str | None = None
+    healthy_volunteers: bool | None = None
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    site: str | None = None
+    near: GeoPoint | None = None
+    within_km: float = DEFAULT_WITHIN_KM
     include_removed: bool = False
     sort: str | None = None
 
     @property
     def effective_sort(self) -> str:
-        return self.sort or ("relevance" if self.q else "changed_at")
+        """relevance with a query, else nearest first around `near`, else newest change."""
+        if self.sort:
+            return self.sort
+        if self.q:
+            return "relevance"
+        return "distance" if self.near else "changed_at"
 
 
-@dataclass(frozen=True)
-class RecentParams:
-    window: Window
-    change: str = "any"
-    sources: tuple[str, ...] = ()
-    include_removed: bool = False
-
-
-def _terms(name: str, values: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{"terms": {name: list(values)}}] if values else []
-
-
-def _range(name: str, window: Window) -> list[dict[str, Any]]:
-    clause = window.range_clause()
-    return [{"range": {name: clause}}] if clause else []
-
-
-def _not_removed(include_removed: bool) -> list[dict[str, Any]]:
+def not_removed(include_removed: bool) -> list[dict[str, Any]]:
     return [] if include_removed else [{"exists": {"field": "removed_at"}}]
 
 
-def sort_clause(sort: str) -> list[dict[str, Any]]:
-    """Newest first with `id` as the unique tie-breaker, so pages never overlap."""
+def list_source(near: GeoPoint | None = None) -> dict[str, list[str]]:
+    """The fields a list item is made of (with the sites' points when distances are shown)."""
+    return {"includes": [*LIST_SOURCE, *([geo.SITES_GEO] if near else [])]}
+
+
+def sort_clause(sort: str, near: GeoPoint | None = None) -> list[dict[str, Any]]:
+    """Newest first (nearest first for `distance`, best first for `relevance`), with `id` as
+    the unique tie-breaker, so pages never overlap."""
     by_id = {"id": "asc"}
     if sort == "relevance":
-        return [{"_score": "desc"}, {"changed_at": {"order": "desc", "missing": "_last"}}, by_id]
-    return [{sort: {"order": "desc", "missing": "_last"}}, by_id]
+        return [{"_score": "desc"}, newest("changed_at"), by_id]
+    if sort == "distance":
+        if near is None:
+            raise ValueError("sorting by distance needs a point (near)")
+        return [geo.by_distance(near), by_id]
+    return [newest(sort), by_id]
+
+
+def newest(name: str) -> dict[str, Any]:
+    return {name: {"order": "desc", "missing": "_last"}}
 
 
 def analysed_text(q: str) -> str:
@@ -181,77 +227,57 @@ def field_query(name: str, q: str) -> dict[str, Any]:
 
 
 def search_filters(params: SearchParams) -> list[dict[str, Any]]:
-    filters = [
-        *_terms("source", params.sources),
-        *_terms("phase", params.phases),
-        *_terms("status", params.statuses),
-        *_terms("study_type", params.study_types),
-        *_terms("department", params.departments),
-        *_range("registered_at", params.registered),
-        *_range("changed_at", params.updated),
+    return [
+        *filters.terms("source", params.sources),
+        *filters.terms("phase", params.phases),
+        *filters.terms("status", params.statuses),
+        *filters.terms("study_type", params.study_types),
+        *filters.terms("department", params.departments),
+        *filters.date_range("registered_at", params.registered),
+        *filters.date_range("changed_at", params.updated),
+        *filters.date_range("source_updated_at", params.source_updated),
+        *filters.all_words("institution", params.institution),
+        *filters.age(params.age),
+        *filters.sex(params.sex),
+        *filters.healthy_volunteers(params.healthy_volunteers),
+        *filters.terms("sites.country", params.countries),
+        *filters.terms("sites.region", params.regions),
+        *filters.all_words("sites.name", params.site),
+        *filters.near(params.near, params.within_km),
     ]
-    if params.institution:
-        filters.append({"match": {"institution": {"query": params.institution, "operator": "and"}}})
-    return filters
 
 
 def search_body(params: SearchParams) -> dict[str, Any]:
     query: dict[str, Any] = {
         "bool": {
             "filter": search_filters(params),
-            "must_not": _not_removed(params.include_removed),
+            "must_not": not_removed(params.include_removed),
         }
     }
     if params.q:
         query["bool"]["must"] = [text_query(params.q)]
     body: dict[str, Any] = {
         "query": query,
-        "sort": sort_clause(params.effective_sort),
+        "sort": sort_clause(params.effective_sort, params.near),
         "aggs": {name: {"terms": {"field": f, "size": FACET_SIZE}} for name, f in FACETS.items()},
-        "source": {"excludes": list(LIST_SOURCE_EXCLUDES)},
+        "source": list_source(params.near),
     }
     if params.q:
-        body["highlight"] = {
-            "fields": {
-                name: {"highlight_query": field_query(name, params.q), **options}
-                for name, options in HIGHLIGHT_FIELDS.items()
-            },
-            "pre_tags": ["<em>"],
-            "post_tags": ["</em>"],
-            "encoder": "html",
-            "number_of_fragments": 3,
-            "fragment_size": 150,
-        }
+        body["highlight"] = highlight(params.q)
     return body
 
 
-def change_clause(change: str, window: Window) -> dict[str, Any]:
-    """created: first seen in the window. updated: its content changed in the window by an
-    update or a restore (`changed_at` in it, and `last_change`, what the indexer's write that
-    set `changed_at` was, is `updated` or `restored`). A trial first seen and then changed
-    again in one window is in both; `any` is their union."""
-    created = {"range": {"first_seen_at": window.range_clause()}}
-    updated = {
-        "bool": {
-            "filter": [
-                {"range": {"changed_at": window.range_clause()}},
-                {"terms": {"last_change": list(UPDATE_KINDS)}},
-            ]
-        }
-    }
-    if change == "created":
-        return created
-    if change == "updated":
-        return updated
-    return {"bool": {"should": [created, updated], "minimum_should_match": 1}}
-
-
-def recent_body(params: RecentParams) -> dict[str, Any]:
-    filters = [change_clause(params.change, params.window), *_terms("source", params.sources)]
+def highlight(q: str) -> dict[str, Any]:
     return {
-        "query": {"bool": {"filter": filters, "must_not": _not_removed(params.include_removed)}},
-        "sort": sort_clause("changed_at"),
-        "source": {"excludes": list(LIST_SOURCE_EXCLUDES)},
+        "fields": {
+            name: {"highlight_query": field_query(name, q), **options}
+            for name, options in HIGHLIGHT_FIELDS.items()
+        },
+        "pre_tags": ["<em>"],
+        "post_tags": ["</em>"],
+        "encoder": "html",
+        "number_of_fragments": 3,
+        "fragment_size": 150,
     }
 
 

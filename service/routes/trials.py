@@ -16,6 +16,7 @@ from service.jsonio import json_response
 from service.keys import DOCS, ES, NAMES
 from service.paging import Paging, Plan, page_of
 from service.params import recent_params, search_params
+from service.recent import CREATED_FIELD, recent_body
 from service.schemas import examples
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
 from service.schemas.trial_views import TrialDetailSchema
@@ -25,7 +26,7 @@ from service.schemas.trials import (
     SearchPageSchema,
     TrialSearchQuerySchema,
 )
-from service.search import recent_body, registry_doc_id, registry_id_query, search_body
+from service.search import registry_doc_id, registry_id_query, search_body
 
 routes = web.RouteTableDef()
 TAGS = ["trials"]
@@ -53,7 +54,12 @@ def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any
 @querystring_schema(TrialSearchQuerySchema)
 async def search_trials(request: web.Request) -> web.Response:
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
-        return Plan(search_body(search_params(parsed)), formatting.search_item)
+        params = search_params(parsed)
+        by_distance = params.effective_sort == "distance"
+        return Plan(
+            search_body(params),
+            lambda hit: formatting.search_item(hit, params.near, by_distance),
+        )
 
     index = request.app[NAMES].trials
     page, response = await page_of(request, TrialSearchQuerySchema(), "search", index, plan)
@@ -90,9 +96,10 @@ async def search_trials(request: web.Request) -> web.Response:
 async def recent_trials(request: web.Request) -> web.Response:
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
         params = recent_params(parsed, paging.began)
+        created = CREATED_FIELD[params.basis]
         return Plan(
             recent_body(params),
-            lambda hit: formatting.recent_item(hit, params.window, params.change),
+            lambda hit: formatting.recent_item(hit, params.window, params.change, created),
         )
 
     index = request.app[NAMES].trials

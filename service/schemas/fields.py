@@ -7,7 +7,9 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from service.geo import GeoPoint, parse_point
 from service.timewindow import Instant, parse_instant
+from trials.regions import REGIONS, region_named
 
 MAX_RESULT_WINDOW = 10_000
 MAX_VALUES = 20  # per repeatable parameter; keeps every valid URL well inside the line limit
@@ -22,6 +24,45 @@ class InstantField(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
             return parse_instant(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class RegionField(fields.String):
+    """A Korean 시/도, by its official name or a short form (서울, 경기, 충북); loaded as the
+    official name, the one stored in `sites.region`."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        name = region_named(text)
+        if name is None:
+            raise ValidationError("not a Korean 시/도; one of " + ", ".join(REGIONS))
+        return name
+
+
+class CountryField(fields.String):
+    """An ISO 3166-1 alpha-2 code in any letter case; loaded upper-case, as stored."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        if len(text) != 2 or not (text.isascii() and text.isalpha()):
+            raise ValidationError("expected an ISO 3166-1 alpha-2 country code, e.g. KR")
+        return text.upper()
+
+
+class PointField(fields.String):
+    """`latitude,longitude` in degrees; documented as a string, loaded as a `GeoPoint`."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> GeoPoint:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parse_point(text)
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
 

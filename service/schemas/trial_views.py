@@ -84,7 +84,9 @@ class ConceptSchema(Schema):
     en = fields.String()
 
 
-class TrialSchema(Schema):
+class TrialCoreSchema(Schema):
+    """What a list item and the whole record both show."""
+
     id = fields.String(metadata={"description": "Our id: <source>:<registry id>"})
     source = fields.String(metadata={"description": "Registry: " + ", ".join(SOURCE_NAMES)})
     registry_id = fields.String(metadata={"description": "The registry's own id"})
@@ -93,23 +95,49 @@ class TrialSchema(Schema):
     title = _text("Main title (Korean when the registry has one)")
     title_ko = _text("Korean title")
     title_en = _text("English title")
+    status = _text("Normalised recruitment status")
+    phase = _text("Normalised phase")
+    study_type = _text("Normalised study type")
+    conditions = _texts("Conditions studied")
+    institution = _text("Lead institution")
+    registered_at = _stamp("Registration date at the registry")
+    source_updated_at = _stamp("Last update at the registry, when it says")
+    first_seen_at = _stamp("When our index first saw the trial")
+    changed_at = _stamp("When its content last changed in our index")
+    last_change = _one_of(
+        CHANGE_KINDS,
+        "What set `changed_at`: created (first seen), updated (registry content changed) or "
+        "restored (back in its registry after it had disappeared)",
+    )
+    removed_at = _stamp("When it disappeared from its registry (null while present)")
+
+
+class TrialItemSchema(TrialCoreSchema):
+    """A trial in a list: who may take part and where, not the long texts or every site."""
+
+    eligibility = fields.Nested(EligibilitySummarySchema)
+    regions = fields.List(
+        fields.String(),
+        metadata={"description": "The Korean 시/도 of its sites, each once (where stated)"},
+    )
+    countries = fields.List(
+        fields.String(), metadata={"description": "The countries of its sites, each once"}
+    )
+
+
+class TrialSchema(TrialCoreSchema):
     official_title = _text("The registry's official (scientific) title")
     summary = _text("Brief summary")
     description = _text("Detailed description")
-    conditions = _texts("Conditions studied")
     keywords = _texts("Keywords the registry lists")
     interventions = _texts("Interventions")
     intervention_types = _texts("Kinds of intervention: drug, device, behavioral …")
-    institution = _text("Lead institution")
     sponsor = _text("Primary sponsor")
     collaborators = _texts("Collaborating organisations")
     funding = _texts("Sources of funding")
     department = _text("Clinical department")
-    phase = _text("Normalised phase")
     phase_raw = _text("Phase as the registry wrote it")
-    study_type = _text("Normalised study type")
     study_type_raw = _text("Study type as the registry wrote it")
-    status = _text("Normalised recruitment status")
     status_raw = _text("Status as the registry wrote it")
     scope = _text("Single-centre, multi-centre …")
     target_size = fields.Integer(allow_none=True, metadata={"description": "Target enrolment"})
@@ -123,17 +151,7 @@ class TrialSchema(Schema):
         metadata={"description": "Vocabulary concepts found in the trial, in both languages"},
     )
     concept_ancestors = _texts("Ids of the broader concepts of `concepts`")
-    registered_at = _stamp("Registration date at the registry")
-    source_updated_at = _stamp("Last update at the registry, when it says")
     detail_read_at = _stamp("When the registry's detail record was last read")
-    first_seen_at = _stamp("When our index first saw the trial")
-    changed_at = _stamp("When its content last changed in our index")
-    last_change = _one_of(
-        CHANGE_KINDS,
-        "What set `changed_at`: created (first seen), updated (registry content changed) or "
-        "restored (back in its registry after it had disappeared)",
-    )
-    removed_at = _stamp("When it disappeared from its registry (null while present)")
     content_hash = _text("Hash of the registry's meaningful content")
     document_hash = _text("Hash of the normalised document")
 

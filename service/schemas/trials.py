@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from service.schemas.fields import MAX_VALUES, cursor, instant, limit, offset
-from service.schemas.trial_views import TrialSchema
-from service.search import CHANGES, SORTS
+from service.filters import OTHER_SEX
+from service.geo import DEFAULT_WITHIN_KM, MAX_WITHIN_KM
+from service.recent import BASES, CHANGES
+from service.schemas.fields import (
+    MAX_VALUES,
+    CountryField,
+    PointField,
+    RegionField,
+    cursor,
+    instant,
+    limit,
+    offset,
+)
+from service.schemas.trial_views import TrialItemSchema
+from service.search import SORTS
 from trials.model import PHASES, STATUSES, STUDY_TYPES
 from trials.registries import SOURCE_NAMES
 
@@ -22,6 +34,14 @@ def _source_filter() -> fields.List:
         fields.String(validate=validate.OneOf(SOURCE_NAMES)),
         validate=validate.Length(max=MAX_VALUES),
         metadata={"description": "Only these registries (repeatable)."},
+    )
+
+
+def _repeatable(inner: fields.Field, description: str) -> fields.List:
+    return fields.List(
+        inner,
+        validate=validate.Length(max=MAX_VALUES),
+        metadata={"description": description + " (repeatable; any of the values)"},
     )
 
 
@@ -64,14 +84,74 @@ class TrialSearchQuerySchema(Schema):
     registered_to = instant("Registered on or before." + DATES_NOTE, "2026-12-31")
     updated_from = instant("Changed in our index on or after." + DATES_NOTE, "2025-01-01")
     updated_to = instant("Changed in our index on or before." + DATES_NOTE, "2026-12-31")
+    source_updated_from = instant(
+        "Last updated at the registry on or after." + DATES_NOTE, "2025-01-01"
+    )
+    source_updated_to = instant(
+        "Last updated at the registry on or before." + DATES_NOTE, "2026-12-31"
+    )
+    age = fields.Integer(
+        validate=validate.Range(0, 150),
+        metadata={
+            "description": "Age in whole years: trials whose eligible ages include it, both "
+            "bounds inclusive (a trial for 19 to 65 matches 19 and 65). A bound the record "
+            "leaves open is no limit, so trials without age data match every age. Example: 45."
+        },
+    )
+    sex = fields.String(
+        validate=validate.OneOf(tuple(OTHER_SEX)),
+        metadata={
+            "description": "Trials open to this sex: female matches trials for women and for "
+            "all; trials whose record states no sex match too. Example: female."
+        },
+    )
+    healthy_volunteers = fields.Boolean(
+        metadata={
+            "description": "true: trials that accept healthy volunteers; false: trials that do "
+            "not. Trials whose record does not say are left out either way."
+        }
+    )
+    country = _repeatable(
+        CountryField(),
+        "Trials with a site in this country: ISO 3166-1 alpha-2, any letter case, e.g. KR",
+    )
+    region = _repeatable(
+        RegionField(),
+        "Trials with a site in this Korean 시/도: the official name (서울특별시) or a short form "
+        "(서울, 경기, 충북). A site has a region only where its record states the place",
+    )
+    site = fields.String(
+        validate=validate.Length(1, 200),
+        metadata={
+            "description": "The trial's site (facility) names contain all these words, e.g. "
+            "분당차병원"
+        },
+    )
+    near = PointField(
+        metadata={
+            "description": "latitude,longitude in degrees: trials with a site within "
+            "`within_km` of it (sites without coordinates never match; CRIS gives none). Items "
+            "carry `distance_km` to the trial's nearest site. Without q or sort, nearest "
+            "first. Example: 37.5665,126.978."
+        }
+    )
+    within_km = fields.Float(
+        validate=validate.Range(0, MAX_WITHIN_KM, min_inclusive=False),
+        metadata={
+            "description": f"Radius around `near` in kilometres (default {DEFAULT_WITHIN_KM:g}); "
+            "only with near"
+        },
+    )
     include_removed = fields.Boolean(
         metadata={"description": "Include trials removed from their registry (default false)"}
     )
     sort = fields.String(
         validate=validate.OneOf(SORTS),
         metadata={
-            "description": "relevance (default when q is given), changed_at (default otherwise) "
-            "or registered_at; newest first, ties broken by id."
+            "description": "relevance (default when q is given), distance (nearest first; "
+            "only with near, and its default without q), changed_at (default otherwise), "
+            "registered_at or source_updated_at (the registry's dates); newest first, ties "
+            "broken by id."
         },
     )
     offset = offset()
@@ -88,10 +168,21 @@ class RecentQuerySchema(Schema):
     change = fields.String(
         validate=validate.OneOf(CHANGES),
         metadata={
-            "description": "created: first seen in the window. updated: its content changed "
-            "in the window (`changed_at` in it, and `last_change` updated or restored), "
-            "however recently it was first seen. any (default): either, each trial once, "
-            "tagged with its `change`.",
+            "description": "created: new in the window. updated: changed in the window. any "
+            "(default): either, each trial once, tagged with its `change`. What new and "
+            "changed mean depends on `basis`.",
+        },
+    )
+    basis = fields.String(
+        validate=validate.OneOf(BASES),
+        metadata={
+            "description": "index (default): our index's dates. created: first seen by our "
+            "index in the window; updated: its content changed in the window (`changed_at` "
+            "in it, `last_change` updated or restored), however recently it was first seen. "
+            "registry: the registry's own dates. created: `registered_at` in the window; "
+            "updated: `source_updated_at` in it and registered before it (registries date a "
+            "new record's last update on its registration, so a trial registered in the "
+            "window is created only). Sorted by the latest of those dates first."
         },
     )
     source = _source_filter()
@@ -103,10 +194,13 @@ class RecentQuerySchema(Schema):
     cursor = cursor()
 
 
-class SearchItemSchema(TrialSchema):
+class SearchItemSchema(TrialItemSchema):
     score = fields.Float(
         allow_none=True,
         metadata={"description": "Relevance score; null unless q is given and sort=relevance"},
+    )
+    distance_km = fields.Float(
+        metadata={"description": "With `near`: kilometres to the trial's nearest site"}
     )
     highlight = fields.Dict(
         keys=fields.String(),
@@ -119,12 +213,13 @@ class SearchItemSchema(TrialSchema):
     )
 
 
-class RecentItemSchema(TrialSchema):
+class RecentItemSchema(TrialItemSchema):
     change = fields.String(
         validate=validate.OneOf(("created", "updated")),
         metadata={
             "description": "The list the trial is in: `change` when created or updated was "
-            "asked; under any, created when first seen in the window, otherwise updated"
+            "asked; under any, created when new in the window (first seen, or registered "
+            "under basis=registry), otherwise updated"
         },
     )
 
@@ -134,11 +229,20 @@ class FacetBucketSchema(Schema):
     count = fields.Integer()
 
 
+def _facet(description: str) -> fields.List:
+    return fields.List(fields.Nested(FacetBucketSchema), metadata={"description": description})
+
+
 class FacetsSchema(Schema):
-    phase = fields.List(fields.Nested(FacetBucketSchema))
-    status = fields.List(fields.Nested(FacetBucketSchema))
-    source = fields.List(fields.Nested(FacetBucketSchema))
-    department = fields.List(fields.Nested(FacetBucketSchema))
+    """Counts over the whole result, up to 20 values each, most frequent first."""
+
+    phase = _facet("Trials per phase")
+    status = _facet("Trials per recruitment status")
+    source = _facet("Trials per registry")
+    department = _facet("Trials per department")
+    region = _facet("Trials with a site in each Korean 시/도")
+    country = _facet("Trials with a site in each country")
+    sex = _facet("Trials per sex they are open to (all, female, male)")
 
 
 class PageFields(Schema):

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.params import recent_params, search_params
+from service.recent import CHANGES, recent_body
 from service.schemas.trials import RecentQuerySchema, TrialSearchQuerySchema
-from service.search import CHANGES, recent_body, search_body
+from service.search import search_body
 from tests.hostile.checks import (
     FORBIDDEN,
     assert_nothing_dangerous_sent,

@@ -13,14 +13,8 @@ from hypothesis import strategies as st
 
 from service.conditional import not_modified
 from service.cursor import CursorCodec, CursorState, InvalidCursor
-from service.search import (
-    HIGHLIGHT_FIELDS,
-    RecentParams,
-    SearchParams,
-    recent_body,
-    registry_doc_id,
-    search_body,
-)
+from service.recent import RecentParams, recent_body
+from service.search import HIGHLIGHT_FIELDS, SearchParams, registry_doc_id, search_body
 from service.timewindow import SEOUL, parse_instant, window
 
 STATE = CursorState(
@@ -124,7 +118,10 @@ def test_search_body_shape() -> None:
     assert body["query"]["bool"]["must_not"] == [{"exists": {"field": "removed_at"}}]
     assert body["sort"][0] == {"_score": "desc"}
     assert body["sort"][-1] == {"id": "asc"}
-    assert set(body["aggs"]) == {"phase", "status", "source", "department"}
+    assert list(body["aggs"]) == [
+        *("phase", "status", "source", "department"),
+        *("region", "country", "sex"),
+    ]
     assert "highlight" in body
 
 

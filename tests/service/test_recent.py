@@ -88,9 +88,69 @@ async def test_window_tie_breaker_is_the_id(client: Client) -> None:
     assert len(keys) == 73
 
 
+# By the registry's dates (days ago, or the record's dates): KCT0011569 registered 4, updated
+# 3; KCT0011568 re-dated by its registry 2 days ago (unchanged for us); C100002 updated 1,
+# C130011 1.5, NCT05923281 5, each registered weeks before. ClinicalTrials.gov records:
+# NCT05819398 registered 2023-04-19, updated 2023-06-27; NCT05803083 registered and updated
+# 2023-04-07; NCT05905653 registered and updated 2023-06-15.
+REGISTRY_UPDATED = ["icreat:C100002", "icreat:C130011", "cris:KCT0011568", "ctgov:NCT05923281"]
+
+
+async def test_registry_basis_default_window(client: Client) -> None:
+    body = await page(client, "basis=registry")
+    listed = [(i["id"], i["change"]) for i in body["items"]]
+    assert listed == [
+        ("icreat:C100002", "updated"),
+        ("icreat:C130011", "updated"),  # first seen by us 2 days ago, registered long before
+        ("cris:KCT0011568", "updated"),  # not a change to us: not in the index's lists
+        ("cris:KCT0011569", "created"),
+        ("ctgov:NCT05923281", "updated"),
+    ]  # newest registry date first
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [("created", ["cris:KCT0011569"]), ("updated", REGISTRY_UPDATED)]
+)
+async def test_registry_basis_change_kinds(
+    client: Client, change: str, expected: list[str]
+) -> None:
+    # KCT0011569's update date is in the window too, but it was registered in it: created only
+    body = await page(client, f"basis=registry&change={change}")
+    assert [i["id"] for i in body["items"]] == expected
+    assert {i["change"] for i in body["items"]} == {change}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", [("ctgov:NCT05819398", "updated"), ("ctgov:NCT05905653", "created")]),
+        ("&change=created", [("ctgov:NCT05905653", "created")]),
+        ("&change=updated", [("ctgov:NCT05819398", "updated")]),
+        ("&basis=index", []),  # our index first saw them this year
+    ],
+)
+async def test_registry_dates_of_a_past_month(
+    client: Client, query: str, expected: list[tuple[str, str]]
+) -> None:
+    window = "updated_from=2023-06-01&updated_to=2023-06-30"
+    basis = "" if "basis" in query else "&basis=registry"
+    body = await page(client, f"{window}{basis}{query}")
+    assert [(i["id"], i["change"]) for i in body["items"]] == expected
+
+
+async def test_registry_dates_bare_days_are_inclusive(client: Client) -> None:
+    body = await page(client, "basis=registry&updated_from=2023-04-07&updated_to=2023-04-19")
+    # newest registry date first: NCT05819398's update (2023-06-27), then NCT05803083's
+    assert [(i["id"], i["change"]) for i in body["items"]] == [
+        ("ctgov:NCT05819398", "created"),
+        ("ctgov:NCT05803083", "created"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "name"),
     [
+        ("basis=source", "basis"),
         ("change=deleted", "change"),
         ("updated_from=yesterday", "updated_from"),
         ("updated_from=2026-02-05&updated_to=2026-02-04", "updated_from"),

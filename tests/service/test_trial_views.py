@@ -1,16 +1,21 @@
-"""The detail schema declares every field the trials mapping stores (the spec forbids properties
-it does not name, so a field added to the mapping alone would break every detail response)."""
+"""The detail returns the whole record, list items a compact form; the detail schema declares
+every field the trials mapping stores (the spec forbids properties it does not name, so a field
+added to the mapping alone would break every detail response)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from aiohttp.test_utils import TestClient
 from marshmallow import Schema, fields
 
 import mappings
 from service.formatting import HIDDEN_FIELDS
 from service.schemas.trial_views import TrialDetailSchema
+from tests.service.named_trials import BUSAN, GOYANG
+
+Client = TestClient[Any, Any]
 
 
 def mapped(properties: dict[str, Any], prefix: str = "") -> Iterator[str]:
@@ -35,3 +40,41 @@ def declared(schema: Schema, prefix: str = "") -> Iterator[str]:
 def test_the_detail_schema_declares_every_mapped_field() -> None:
     stored = set(mapped(mappings.load("trials").properties)) - set(HIDDEN_FIELDS)
     assert stored - set(declared(TrialDetailSchema())) == set()
+
+
+COMPACT = {
+    *("id", "source", "registry_id", "url", "synthetic", "title", "title_en"),
+    *("status", "phase", "study_type", "conditions", "institution"),
+    *("eligibility", "regions", "countries"),
+    *("registered_at", "source_updated_at", "first_seen_at", "changed_at", "last_change"),
+}
+
+
+async def test_list_items_are_compact_and_the_detail_complete(client: Client) -> None:
+    found = await (await client.get("/api/v1/trials?q=semaglutide")).json()
+    (item,) = found["items"]
+    assert set(item) == COMPACT | {"score", "highlight"}
+    assert item["eligibility"] == {"min_age_years": 18, "sex": "all", "healthy_volunteers": False}
+    assert (item["regions"], item["countries"]) == (["경기도", "부산광역시"], ["KR"])
+
+    detail = await (await client.get(f"/api/v1/trials/{item['id']}")).json()
+    assert {k: detail[k] for k in COMPACT - {"eligibility", "regions", "countries"}} == {
+        k: item[k] for k in COMPACT - {"eligibility", "regions", "countries"}
+    }
+    assert detail["eligibility"]["criteria"].startswith("Inclusion Criteria")
+    assert [s["geo"] for s in detail["sites"]] == [GOYANG, BUSAN]
+    assert detail["outcomes"][0]["measure"] == "Change in HbA1c"
+    assert detail["keywords"] == ["GLP-1 receptor agonist", "semaglutide"]
+    assert {"official_title", "summary", "collaborators", "raw", "content_hash"} <= set(detail)
+
+
+async def test_recent_items_are_compact(client: Client) -> None:
+    body = await (await client.get("/api/v1/trials/recent?include_removed=true")).json()
+    for item in body["items"]:
+        assert set(item) - {"removed_at", "title_ko", "change"} <= COMPACT
+        assert "sites" not in item
+        assert "summary" not in item
+    removed = next(i for i in body["items"] if i["id"] == "cris:KCT0000001")
+    assert removed["removed_at"]
+    assert removed["regions"] == ["서울특별시"]
+    assert removed["eligibility"] == {"min_age_years": 30, "max_age_years": 60, "sex": "all"}

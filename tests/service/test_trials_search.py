@@ -12,8 +12,10 @@ from aiohttp.test_utils import TestClient
 Client = TestClient[Any, Any]
 SEOUL = ZoneInfo("Asia/Seoul")
 # The ctgov trials with sites in Japan (one also in the US and Korea)
-JAPAN = {"ctgov:NCT05819398", "ctgov:NCT05803083", "ctgov:NCT05905653"}
-LIVE_TOTAL = 73  # corpus: 13 named trials + 60 demo, one more removed
+NCT05803083 = "ctgov:NCT05803083"
+JAPAN = {"ctgov:NCT05819398", NCT05803083, "ctgov:NCT05905653"}
+LIVE_TOTAL = 73
+PLACES = ("region", "country", "sex")  # corpus: 13 named trials + 60 demo, one more removed
 
 
 async def ids(client: Client, query: str) -> list[str]:
@@ -158,6 +160,19 @@ async def test_date_filters_are_inclusive(client: Client, loaded: dict[str, Any]
         assert await ids(client, query) == ["icreat:C130011"]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # the registry's own update dates (ClinicalTrials.gov's last update posted)
+        ("source_updated_from=2023-06-01&source_updated_to=2023-06-30", JAPAN - {NCT05803083}),
+        ("source_updated_from=2023-06-27&source_updated_to=2023-06-27", {"ctgov:NCT05819398"}),
+        ("source_updated_to=2023-06-15", {"ctgov:NCT05803083", "ctgov:NCT05905653"}),
+    ],
+)
+async def test_registry_update_filter(client: Client, query: str, expected: set[str]) -> None:
+    assert set(await ids(client, f"{query}&limit=100")) == expected
+
+
 async def test_a_bare_date_is_the_whole_seoul_day(client: Client, loaded: dict[str, Any]) -> None:
     seoul_day = datetime.fromisoformat(loaded["icreat:C130011"]["changed_at"]).astimezone(SEOUL)
     day = seoul_day.date().isoformat()
@@ -187,12 +202,27 @@ async def test_facets_count_the_whole_result(client: Client) -> None:
         "not_applicable",
     }
     assert len(body["facets"]["status"]) == 2
+    counts = {name: {b["value"]: b["count"] for b in body["facets"][name]} for name in PLACES}
+    assert counts == {
+        "region": {"서울특별시": 2, "부산광역시": 2, "경기도": 2, "대구광역시": 1},
+        "country": {"KR": 6, "JP": 3, "US": 1},
+        "sex": {"all": 6, "female": 1, "male": 1},
+    }
+
+
+async def test_facets_keep_their_order_and_follow_the_filters(client: Client) -> None:
+    body = await (await client.get("/api/v1/trials?country=jp&limit=1")).json()
+    assert list(body["facets"]) == ["phase", "status", "source", "department", *PLACES]
+    countries = {b["value"]: b["count"] for b in body["facets"]["country"]}
+    assert countries == {"JP": 3, "US": 1, "KR": 1}  # NCT05819398 runs in all three
+    assert [b["value"] for b in body["facets"]["region"]] == ["서울특별시"]
 
 
 async def test_sorts(client: Client, loaded: dict[str, dict[str, Any]]) -> None:
-    for sort, key in (("changed_at", "changed_at"), ("registered_at", "registered_at")):
+    for sort in ("changed_at", "registered_at", "source_updated_at"):
         body = await (await client.get(f"/api/v1/trials?sort={sort}&limit=100")).json()
-        keys = [(item[key], item["id"]) for item in body["items"]]
+        keys = [(item[sort], item["id"]) for item in body["items"]]
+        assert len(keys) == LIVE_TOTAL
         assert keys == sorted(keys, key=lambda k: (-_ts(k[0]), k[1]))
 
 
@@ -218,6 +248,9 @@ async def test_offset_and_limit(client: Client) -> None:
         ("sort=title", "sort"),
         ("source=pubmed", "source"),
         ("registered_from=2026-13-01", "registered_from"),
+        ("source_updated_to=2026-02-30", "source_updated_to"),
+        ("source_updated_from=2026-02-03&source_updated_to=2026-02-01", "source_updated_from"),
+        ("sort=distance", "sort"),
         ("updated_from=2026-02-03&updated_to=2026-02-01", "updated_from"),
         ("q=" + "가" * 501, "q"),
         ("q=" + "가" * 3000, "q"),  # 27 KB of URL: still a problem+json, naming q
