@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+# apt-get as root, or through sudo for a user who has it (a forge's CI runner, a laptop).
+SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test deps compose-cli chromium lint typecheck node pytest es-start es-stop bench-indexer bench-service clean soak reliability audit
+.PHONY: help run test deps compose-cli chromium java-maven lint typecheck node pytest es-start es-stop bench-indexer bench-service clean soak reliability audit lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-run: deps ## Set up, start the local node, index (demo data without a key) and serve the API
+run: deps java-maven ## Set up, start the local node, index (demo data without a key) and serve the API
 	$(BIN)/trials es start
 	$(BIN)/trials es init
 	$(BIN)/trials index
@@ -27,11 +30,14 @@ deps: $(STAMP) ## Create .venv and install the package with its test tools
 
 compose-cli: ## The docker compose CLI, for validating docker-compose.yml (no engine needed)
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
+		{ $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
 
 chromium: ## Debian's headless chromium, for the Swagger UI test (installed when missing)
 	@command -v chromium >/dev/null || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+		{ $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+java-maven: deps ## Maven and a JDK >= 21 for the node: OS packages when missing, else says how
+	$(BIN)/python -m localnode.toolchain
 
 lint: deps ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -40,7 +46,7 @@ lint: deps ## ruff lint and format check
 typecheck: deps ## mypy --strict over the packages
 	$(BIN)/mypy
 
-node: deps ## Fetch Elasticsearch, build (with its Java tests) and install the Korean plugin
+node: deps java-maven ## Fetch Elasticsearch, build (with its Java tests) and install the Korean plugin
 	$(BIN)/trials es install
 
 pytest: deps ## The Python tests, against a real node (started here when none is running)
@@ -58,8 +64,14 @@ soak: deps ## 10 minutes of API traffic while syncs run each minute over changin
 reliability: deps ## Run the fault + hostile suites and regenerate bench/RELIABILITY.md
 	$(BIN)/python -m bench.reliability
 
-audit: deps ## Known vulnerabilities in the installed dependencies (pip-audit; needs PyPI's JSON API)
+audit: deps ## Known vulnerabilities in .venv and in requirements.lock (pip-audit; needs PyPI's JSON API)
 	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+	$(BIN)/pip-audit --strict --disable-pip --requirement $(LOCK) --progress-spinner off
+
+lock: deps ## Re-pin requirements.lock (runtime dependencies, hashed; the image installs it) from pyproject.toml
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command 'make lock' --quiet --output-file $(LOCK)
 
 es-start: deps ## Start the local node
 	$(BIN)/trials es start

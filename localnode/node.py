@@ -155,7 +155,8 @@ class LocalNode:
             "version": node["version"],
             "health": health["status"],
             "plugins": [p["name"] for p in node.get("plugins", [])],
-            "data_path": node["settings"]["path"]["data"],
+            # A node in a container may not list path.data among its settings.
+            "data_path": node["settings"].get("path", {}).get("data"),
             "heap_max_mb": node["jvm"]["mem"]["heap_max_in_bytes"] // (1024 * 1024),
             "pid": self.running_pid(),
         }

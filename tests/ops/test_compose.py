@@ -191,8 +191,10 @@ def test_app_dockerfile_is_small_non_root_and_caches_dependencies() -> None:
     assert lines[0] == "FROM python:3.11-slim"
     steps = [line.split()[0] for line in lines]
     copies = [line for line in lines if line.startswith("COPY")]
-    assert copies[0] == "COPY pyproject.toml ./"
-    install_deps = next(i for i, line in enumerate(lines) if "pip install -r" in line)
+    # The dependency layer is keyed on the lock alone and installs exactly its hashed files.
+    assert copies[0] == "COPY requirements.lock ./"
+    install_deps = next(i for i, line in enumerate(lines) if "-r requirements.lock" in line)
+    assert "pip install --require-hashes --no-deps" in lines[install_deps]
     assert lines.index(copies[0]) < install_deps < lines.index(copies[1])
     user = next(line for line in lines if line.startswith("USER"))
     assert user.split()[1] not in ("root", "0")
