@@ -43,6 +43,11 @@ def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any
     summary="Search trials",
     description="Korean and English full-text search with filters, facets and highlights. "
     "Title and exact-phrase matches rank above matches in the summary and other fields. "
+    "Who may take part and where: `age`, `sex`, `healthy_volunteers`, `country`, `region`, "
+    "`site`, and `near` with `within_km` (then `sort=distance`), e.g. "
+    "`/api/v1/trials?q=유방암&age=45&sex=female&region=서울특별시` or "
+    "`/api/v1/trials?near=37.5665,126.978&within_km=10`. Items are compact (eligibility "
+    "summary, the regions and countries of the sites); the detail has the whole record. "
     "Removed trials are left out unless `include_removed=true`. Page with `offset`/`limit` "
     "(up to 10,000 deep) or walk every page consistently with `cursor=*` then `next_cursor`.",
     responses={
@@ -74,7 +79,9 @@ async def search_trials(request: web.Request) -> web.Response:
     description="Newest change first (`changed_at` descending, then `id`). The window "
     "`[updated_from, updated_to]` is inclusive at both ends and defaults to the rolling last 7 "
     "days. A date without a time means the whole day in Asia/Seoul (KST, UTC+9); a date-time "
-    "without an offset is read as KST.\n\n"
+    "without an offset is read as KST. What follows is `basis=index` (default), our index's "
+    "dates; `basis=registry` uses the registry's own registration and update dates instead "
+    "(see the parameter).\n\n"
     "* `change=created`: `first_seen_at` (when our index first saw the trial) is in the "
     "window.\n"
     "* `change=updated`: `changed_at` is in the window and the write that set it was an "

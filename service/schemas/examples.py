@@ -35,6 +35,24 @@ TRIAL: dict[str, Any] = {
         "end": "2024-01-25",
         "months": 8,
     },
+    "eligibility": {
+        "min_age_years": 20,
+        "max_age_years": 75,
+        "ages_raw": "20 세 ~ 75 세",
+        "sex": "all",
+        "healthy_volunteers": False,
+        "criteria": "지질층 눈물막 기능장애가 있는 건성안 환자",
+    },
+    "sites": [
+        {
+            "name": "부산대학교병원",
+            "city": "부산",
+            "region": "부산광역시",
+            "country": "KR",
+            "status": "completed",
+        }
+    ],
+    "outcomes": [{"kind": "primary", "measure": "눈물지질층 두께 변화", "time_frame": "4주"}],
     "registered_at": "2026-02-02T15:00:00.000Z",
     "source_updated_at": "2026-02-02T15:00:00.000Z",
     "first_seen_at": "2026-02-03T18:00:04.120Z",
@@ -44,8 +62,37 @@ TRIAL: dict[str, Any] = {
     "content_hash": "9f2c1e0b7a4d4c3e",
 }
 
+# A list item: the compact form of TRIAL (formatting.list_item)
+LIST_ITEM: dict[str, Any] = {
+    **{
+        k: TRIAL[k]
+        for k in (
+            *("id", "source", "registry_id", "url", "synthetic", "title", "title_ko"),
+            *("title_en", "status", "phase", "study_type", "conditions", "institution"),
+        )
+    },
+    "eligibility": {
+        "min_age_years": 20,
+        "max_age_years": 75,
+        "sex": "all",
+        "healthy_volunteers": False,
+    },
+    "regions": ["부산광역시"],
+    "countries": ["KR"],
+    **{
+        k: TRIAL[k]
+        for k in (
+            "registered_at",
+            "source_updated_at",
+            "first_seen_at",
+            "changed_at",
+            "last_change",
+        )
+    },
+}
+
 SEARCH_ITEM = {
-    **TRIAL,
+    **LIST_ITEM,
     "score": 12.74,
     "highlight": {
         "title": [
@@ -55,7 +102,7 @@ SEARCH_ITEM = {
     },
 }
 
-RECENT_ITEM = {**TRIAL, "change": "created"}
+RECENT_ITEM = {**LIST_ITEM, "change": "created"}
 
 PAGE_TAIL = {
     "total": 1,
@@ -73,6 +120,9 @@ SEARCH_PAGE = {
         "status": [{"value": "completed", "count": 1}],
         "source": [{"value": "cris", "count": 1}],
         "department": [{"value": "ophthalmology", "count": 1}],
+        "region": [{"value": "부산광역시", "count": 1}],
+        "country": [{"value": "KR", "count": 1}],
+        "sex": [{"value": "all", "count": 1}],
     },
 }
 

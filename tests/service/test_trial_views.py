@@ -12,7 +12,9 @@ from marshmallow import Schema, fields
 
 import mappings
 from service.formatting import HIDDEN_FIELDS
+from service.schemas import examples
 from service.schemas.trial_views import TrialDetailSchema
+from service.schemas.trials import RecentPageSchema, SearchPageSchema
 from tests.service.named_trials import BUSAN, GOYANG
 
 Client = TestClient[Any, Any]
@@ -78,3 +80,14 @@ async def test_recent_items_are_compact(client: Client) -> None:
     assert removed["removed_at"]
     assert removed["regions"] == ["서울특별시"]
     assert removed["eligibility"] == {"min_age_years": 30, "max_age_years": 60, "sex": "all"}
+
+
+def test_the_swagger_examples_fit_their_schemas() -> None:
+    pairs = [
+        (TrialDetailSchema(), {**examples.TRIAL, "raw": {"trial_id": "KCT0011569"}}),
+        (SearchPageSchema(), examples.SEARCH_PAGE),
+        (RecentPageSchema(), examples.RECENT_PAGE),
+    ]
+    for schema, example in pairs:
+        assert schema.validate(example) == {}
+    assert "criteria" not in examples.SEARCH_ITEM["eligibility"]  # compact, as served
