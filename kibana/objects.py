@@ -205,13 +205,56 @@ def sync_runs_chart() -> dict[str, Any]:
     )
 
 
-def trials_by(field: str, size: int) -> dict[str, Any]:
+def trials_by(
+    field: str, size: int, slug: str | None = None, label: str | None = None
+) -> dict[str, Any]:
     columns = {
         "value": top_values(field, size, "count"),
         "count": metric("Trials", "count", "___records___"),  # Lens' name for "documents"
     }
+    slug, label = slug or field, label or field
     return lens_xy(
-        f"trials-by-{field}", f"Trials by {field}", TRIALS_VIEW, "bar_horizontal", columns, "value"
+        f"trials-by-{slug}", f"Trials by {label}", TRIALS_VIEW, "bar_horizontal", columns, "value"
+    )
+
+
+# Age bands, in years, for the eligibility bounds: children, adults by the thresholds the
+# registries use (18, and 19 in Korea), middle age, older people.
+AGE_BANDS = ((0, 18, "under 18"), (18, 20, "18-19"), (20, 40, "20-39"), (40, 65, "40-64"))
+
+
+def age_bands(field: str) -> dict[str, Any]:
+    """A Lens `range` column: the bands above and 65 or more (a missing bound is counted in
+    none)."""
+    ranges = [{"from": lo, "to": hi, "label": label} for lo, hi, label in AGE_BANDS]
+    ranges.append({"from": 65, "to": None, "label": "65 and over"})
+    return {
+        "label": field,
+        "dataType": "string",
+        "operationType": "range",
+        "sourceField": field,
+        "isBucketed": True,
+        "scale": "ordinal",
+        "params": {
+            "type": "range",
+            "ranges": ranges,
+            "maxBars": "auto",
+            "includeEmptyRows": True,
+            "parentFormat": {
+                "id": "range",
+                "params": {"template": "arrow_right", "replaceInfinity": True},
+            },
+        },
+    }
+
+
+def trials_by_age(bound: str, label: str) -> dict[str, Any]:
+    columns = {
+        "band": age_bands(f"eligibility.{bound}_age_years"),
+        "count": metric("Trials", "count", "___records___"),
+    }
+    return lens_xy(
+        f"trials-by-{bound}-age", f"Trials by {label}", TRIALS_VIEW, "bar", columns, "band"
     )
 
 
@@ -233,7 +276,8 @@ def dashboard(panels: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, 
         "id": "trials-dashboard",
         "attributes": {
             "title": "Trials: sync and data",
-            "description": "Sync runs per source, failed runs, and what the trials index holds",
+            "description": "Sync runs per source, failed runs, and what the trials index holds: "
+            "phases, statuses, registries, departments, where trials run and whom they accept",
             "timeRestore": True,
             "timeFrom": "now-30d",
             "timeTo": "now",
@@ -274,8 +318,15 @@ def build() -> list[dict[str, Any]]:
     )
     runs = sync_runs_chart()
     charts = [
-        trials_by(field, size)
-        for field, size in (("phase", 20), ("status", 20), ("source", 10), ("department", 20))
+        *(
+            trials_by(field, size)
+            for field, size in (("phase", 20), ("status", 20), ("source", 10), ("department", 20))
+        ),
+        trials_by("sites.region", 17, "region", "site region (시/도)"),
+        trials_by("sites.country", 20, "country", "site country"),
+        trials_by("eligibility.sex", 3, "sex", "sex accepted"),
+        trials_by_age("min", "youngest age accepted"),
+        trials_by_age("max", "oldest age accepted"),
     ]
     panels = [
         (panel(1, "lens", 0, 0, 48, 14), runs),
@@ -284,7 +335,8 @@ def build() -> list[dict[str, Any]]:
     for n, chart in enumerate(charts):
         at = panel(3 + n, "lens", 24 * (n % 2), 26 + 12 * (n // 2), 24, 12, timeRange=ALL_TIME)
         panels.append((at, chart))
-    panels.append((panel(7, "search", 0, 50, 48, 16), latest))
+    below = 26 + 12 * ((len(charts) + 1) // 2)
+    panels.append((panel(3 + len(charts), "search", 0, below, 48, 16), latest))
     views = [
         data_view(TRIALS_VIEW, "trials", "Trials", "changed_at"),
         data_view(RUNS_VIEW, "trials-sync-log", "Trials sync runs", "started_at"),

@@ -120,6 +120,7 @@ def test_dashboard_panels_match_references(by_id: dict[str, dict[str, Any]]) -> 
         "trials-failed-sync-runs",
         "trials-latest-changed",
         *(f"trials-by-{f}" for f in ("phase", "status", "source", "department")),
+        *(f"trials-by-{f}" for f in ("region", "country", "sex", "min-age", "max-age")),
     }
     assert set(shown) == expected
 
