@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-_TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+")
+_TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u2070-\u209F]+")  # Latin, with sub- and superscripts
 # Between two tokens of one mention only spacing and light punctuation may stand ("non-small-cell",
 # "Carcinoma, Non-Small-Cell Lung", "H. pylori"); a bracket, a colon or a Hangul word breaks it.
-_SOFT_GAP = frozenset(" \t\r\n-‐‑–—/,.'’_+")
+_HARD_GAP = re.compile("[^ \t\r\n\\-‐‑–—/,.'’_+]")
 _APOSTROPHES = frozenset("'’")
 _SPELLING = (
     ("aemi", "emi"),
@@ -35,15 +36,17 @@ _SPELLING = (
     ("behaviour", "behavior"),
     ("disk", "disc"),
 )
+_LETTERS = re.compile("[A-Za-z]")
+_CAPITALS = re.compile("[A-Z]")
 # A mention right after these is its opposite: "non-cardiac surgery" is no cardiac surgery.
 _NEGATING = frozenset({"non", "anti"})
 # In text written all in capitals these abbreviations are ordinary words ("IN ALL PATIENTS").
 _WORDS_WHEN_SHOUTING = frozenset({"ALL", "MM", "NET", "BED", "PET", "GIST", "CAD", "MI", "TB"})
 
 
-Entry = tuple[tuple[str, ...], str]  # the token keys of a form, and its concept
-Index = dict[str, list[Entry]]
+Trie = dict[str, Any]  # token -> subtrie; _END -> the concept of the tokens so far
 Span = tuple[int, int, str]
+_END = ""  # no token is empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def tokens(text: str) -> list[Token]:
             previous_end = end  # possessive: "Crohn's disease" reads as "Crohn disease"
             continue
         gap = text[previous_end:start]
-        joined = bool(found) and all(c in _SOFT_GAP for c in gap)
+        joined = bool(found) and (gap == " " or _HARD_GAP.search(gap) is None)
         found.append(Token(match[0], token_key(match[0]), start, end, joined))
         previous_end = end
     return found
@@ -95,33 +98,30 @@ def form_keys(form: str) -> tuple[str, ...]:
     return tuple(t.key for t in tokens(form))
 
 
-KeyOf = Callable[[Token], str]
-
-
 class EnglishIndex:
-    """Forms by their first token key; abbreviations by their first token, in exact case."""
+    """Forms as a trie of token keys; abbreviations as a trie of tokens in their exact case."""
 
     def __init__(
         self, forms: Iterable[tuple[str, str]], abbreviations: Iterable[tuple[str, str]]
     ) -> None:
-        self._forms = _by_first(((form_keys(f), cid) for f, cid in forms))
-        self._abbreviations = _by_first(
+        self._forms = _trie((form_keys(f), cid) for f, cid in forms)
+        self._abbreviations = _trie(
             (variant, cid) for a, cid in abbreviations for variant in _written(_raw(a))
         )
 
     def find(self, text: str) -> Iterator[Span]:
         """(start, end, concept id) of the longest form or abbreviation at each token."""
         found = tokens(text)
-        shouting = _shouting(text)
-        for i in range(len(found)):
-            if i and found[i].joined and found[i - 1].key in _NEGATING:
-                continue
-            yield from _longest(found, i, self._forms, lambda t: t.key)
-            for start, end, cid in _longest(found, i, self._abbreviations, lambda t: t.raw):
-                if not _code_like(text, end) and not (
-                    shouting and text[start:end] in _WORDS_WHEN_SHOUTING
-                ):
-                    yield start, end, cid
+        for i, token in enumerate(found):
+            negated = i > 0 and token.joined and found[i - 1].key in _NEGATING
+            if token.key in self._forms and not negated:
+                yield from _longest(found, i, self._forms, raw=False)
+            if token.raw in self._abbreviations:
+                for start, end, cid in _longest(found, i, self._abbreviations, raw=True):
+                    if not _code_like(text, end) and not (
+                        text[start:end] in _WORDS_WHEN_SHOUTING and _shouting(text)
+                    ):
+                        yield start, end, cid
 
 
 def _raw(abbreviation: str) -> tuple[str, ...]:
@@ -136,28 +136,31 @@ def _written(raw: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [raw, (raw[0][:1].upper() + raw[0][1:], *raw[1:])]
 
 
-def _by_first(entries: Iterable[Entry]) -> Index:
-    index: Index = {}
+def _trie(entries: Iterable[tuple[tuple[str, ...], str]]) -> Trie:
+    root: Trie = {}
     for keys, concept_id in entries:
         if keys:
-            index.setdefault(keys[0], []).append((keys, concept_id))
-    for candidates in index.values():
-        candidates.sort(key=lambda entry: -len(entry[0]))
-    return index
+            node = root
+            for k in keys:
+                node = node.setdefault(k, {})
+            node[_END] = concept_id
+    return root
 
 
-def _longest(found: list[Token], i: int, index: Index, key: KeyOf) -> list[Span]:
-    for keys, concept_id in index.get(key(found[i]), ()):
-        last = i + len(keys) - 1
-        if last < len(found) and _run_matches(found, i, keys, key):
-            return [(found[i].start, found[last].end, concept_id)]
-    return []
-
-
-def _run_matches(found: list[Token], i: int, keys: tuple[str, ...], key: KeyOf) -> bool:
-    return all(
-        key(found[i + k]) == keys[k] and (k == 0 or found[i + k].joined) for k in range(len(keys))
-    )
+def _longest(found: list[Token], i: int, root: Trie, *, raw: bool) -> list[Span]:
+    """The longest run of joined tokens from `found[i]` that spells a whole entry."""
+    node: Trie | None = root
+    best = None
+    for j in range(i, len(found)):
+        token = found[j]
+        if j > i and not token.joined:
+            break
+        node = node.get(token.raw if raw else token.key) if node is not None else None
+        if node is None:
+            break
+        if _END in node:
+            best = (found[i].start, token.end, node[_END])
+    return [best] if best else []
 
 
 def _code_like(text: str, end: int) -> bool:
@@ -166,5 +169,5 @@ def _code_like(text: str, end: int) -> bool:
 
 
 def _shouting(text: str) -> bool:
-    letters = [c for c in text if c.isascii() and c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = len(_LETTERS.findall(text))
+    return letters >= 12 and len(_CAPITALS.findall(text)) >= 0.8 * letters

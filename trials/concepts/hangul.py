@@ -3,10 +3,13 @@ users type as a shorthand in search boxes (ㄷㄴㅂ for 당뇨병)."""
 
 from __future__ import annotations
 
+import re
+
 SYLLABLE_FIRST, SYLLABLE_LAST = 0xAC00, 0xD7A3
 # The 19 initial consonants in Unicode syllable order (compatibility jamo, as keyboards type them).
 CHOSUNG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _SYLLABLES_PER_INITIAL = 21 * 28  # medial vowels x finals
+_SYLLABLE = re.compile("[\uac00-\ud7a3]")
 
 
 def is_syllable(char: str) -> bool:
@@ -14,7 +17,7 @@ def is_syllable(char: str) -> bool:
 
 
 def has_hangul(text: str) -> bool:
-    return any(is_syllable(c) for c in text)
+    return _SYLLABLE.search(text) is not None
 
 
 def chosung(text: str) -> str:

@@ -15,6 +15,7 @@ A match that spans a space is judged by its parts in the first and last eojeol (
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -47,6 +48,7 @@ MODIFIERS = (
     "유전성", "가족성", "허혈성", "출혈성", "잠복", "활동성", "무증상",
 )  # fmt: skip
 _END = "\x00"  # trie key of a complete form
+_KEPT = re.compile("[^" + re.escape("".join(sorted(_SKIPPED))) + "]+")
 
 
 def key(form: str) -> str:
@@ -68,28 +70,32 @@ class KoreanIndex:
         if not has_hangul(text):
             return
         stream, origin = _stream(text)
-        for p in range(len(stream)):
-            if stream[p] in self._root:
+        root = self._root
+        for p, char in enumerate(stream):
+            if char in root:
                 yield from self._longest_at(text, stream, origin, p)
 
     def _longest_at(
         self, text: str, stream: str, origin: list[int], p: int
     ) -> list[tuple[int, int, str]]:
-        for q, concept_id in reversed(list(self._ends(stream, p))):
+        for q, concept_id in reversed(self._ends(stream, p)):
             start, end = origin[p], origin[q - 1] + 1
             first, last = _pieces(text[start:end], q - p)
             if _start_ok(text, start, first) and _end_ok(text, end, last):
                 return [(start, end, concept_id)]
         return []
 
-    def _ends(self, stream: str, p: int) -> Iterator[tuple[int, str]]:
+    def _ends(self, stream: str, p: int) -> list[tuple[int, str]]:
+        """Every form that starts at stream[p]: (end in the stream, concept), shortest first."""
+        ends = []
         node: dict[str, Any] | None = self._root
         for q in range(p, len(stream)):
             node = node.get(stream[q]) if node is not None else None
             if node is None:
-                return
+                break
             if _END in node:
-                yield q + 1, node[_END]
+                ends.append((q + 1, node[_END]))
+        return ends
 
 
 def _fold(char: str) -> str:
@@ -100,10 +106,22 @@ def _fold(char: str) -> str:
 
 def _stream(text: str) -> tuple[str, list[int]]:
     """The text as the trie reads it, with the index in `text` of every character kept."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or not unicodedata.is_normalized("NFKC", text):
+        return _stream_slowly(text)
+    chars: list[str] = []
+    origin: list[int] = []
+    for run in _KEPT.finditer(lowered):
+        chars.append(run[0])
+        origin.extend(range(run.start(), run.end()))
+    return "".join(chars), origin
+
+
+def _stream_slowly(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
-        folded = char.lower() if char.isascii() and char not in _SKIPPED else _fold(char)
+        folded = _fold(char)
         chars.append(folded)
         origin.extend([i] * len(folded))
     return "".join(chars), origin
