@@ -11,7 +11,7 @@ import pytest
 
 from trials.concepts import english, korean
 from trials.concepts.hangul import has_hangul
-from trials.concepts.vocabulary import KINDS, Vocabulary, VocabularyError, load, parse
+from trials.concepts.vocabulary import KINDS, Vocabulary, VocabularyError, dumps, load, parse
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,12 @@ def test_at_least_500_concepts_of_both_kinds(vocabulary: Vocabulary) -> None:
     kinds = [c.kind for c in vocabulary]
     assert len(vocabulary) >= 500
     assert set(kinds) == set(KINDS)
+
+
+def test_the_file_keeps_its_reviewable_layout() -> None:
+    """One line per field, so a hand edit or a backbone re-import diffs line by line."""
+    text = resources.files("trials.concepts").joinpath("vocabulary.json").read_text("utf-8")
+    assert dumps(json.loads(text)) == text
 
 
 def test_ids_are_unique_slugs() -> None:
