@@ -16,6 +16,8 @@ from mappings import load
 print(kibana.__file__)
 print(len(load_objects()))
 print(sorted(load("trials").body))
+from trials.concepts.vocabulary import load as vocabulary
+print(len(vocabulary()))
 """
 
 
@@ -27,6 +29,7 @@ def test_a_wheel_install_carries_its_data_and_reads_nothing_beside_it(tmp_path: 
     names = zipfile.ZipFile(wheel).namelist()
     assert "kibana/saved_objects.ndjson" in names
     assert "mappings/trials.json" in names
+    assert "trials/concepts/vocabulary.json" in names
     assert not [n for n in names if n.startswith(("tests/", "testkit/", "bench/"))]
     site = tmp_path / "site"
     subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True)
@@ -43,3 +46,4 @@ def test_a_wheel_install_carries_its_data_and_reads_nothing_beside_it(tmp_path: 
     assert shown[0].startswith(str(site))
     assert int(shown[1]) > 0
     assert "mappings" in shown[2]
+    assert int(shown[3]) >= 500
