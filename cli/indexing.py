@@ -29,6 +29,7 @@ SUMMARY_COLUMNS = (
     "created",
     "updated",
     "unchanged",
+    "renormalized",
     "stale",
     "rejected",
     "failed",
@@ -54,7 +55,11 @@ def register(commands: Any) -> None:
     add_json_flag(index)
     index.set_defaults(handler=index_command)
 
-    schedule = add_command(commands, "schedule", "Run the sync on TRIALS_SCHEDULE (Asia/Seoul)")
+    schedule = add_command(
+        commands,
+        "schedule",
+        "Run the sync on TRIALS_SCHEDULE, full reads on TRIALS_FULL_SCHEDULE (Asia/Seoul)",
+    )
     schedule.set_defaults(handler=schedule_command)
 
     reindex = add_command(commands, "reindex", "Rebuild the trials index from mappings/")
@@ -233,12 +238,14 @@ def _describe(exc: BaseException) -> str:
 
 
 def schedule_command(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.schedule import build_scheduler, cron_trigger
+    from indexer.schedule import FULL_JOB_ID, build_scheduler, cron_of
 
-    try:
-        cron_trigger(settings)
-    except ValueError as exc:
-        raise CommandError(f"TRIALS_SCHEDULE={settings.schedule!r}: {exc}", 2) from exc
+    crons = {"TRIALS_SCHEDULE": settings.schedule, "TRIALS_FULL_SCHEDULE": settings.full_schedule}
+    for name, expression in crons.items():
+        try:
+            cron_of(expression)
+        except ValueError as exc:
+            raise CommandError(f"{name}={expression!r}: {exc}", 2) from exc
 
     async def serve(es: AsyncElasticsearch) -> int:
         scheduler = build_scheduler(settings, es)
@@ -247,8 +254,9 @@ def schedule_command(args: argparse.Namespace, settings: Settings) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler.start()
-        job = scheduler.get_job("sync")
+        job, full = scheduler.get_job("sync"), scheduler.get_job(FULL_JOB_ID)
         print(f"trials: next sync at {job.next_run_time if job else '?'}", file=sys.stderr)
+        print(f"trials: next full read at {full.next_run_time if full else '?'}", file=sys.stderr)
         await stop.wait()
         scheduler.shutdown(wait=False)
         return 0

@@ -1,5 +1,6 @@
-"""How a run that went through ends: tombstones after a complete full fetch (or the note why
-none were written), then `completed`, or `partial` when some records failed."""
+"""How a run that went through ends: tombstones after a complete full fetch, then `completed`,
+or `partial` when the read fell short (a capped page, fewer records than the registry
+reported: nothing is marked removed) or some records failed."""
 
 from __future__ import annotations
 
@@ -10,25 +11,30 @@ from indexer.tally import Counts
 
 
 async def finish(src: Source, sink: Sink, seen: set[str], counts: Counts) -> list[str]:
-    """Mark removed what a complete full fetch no longer lists; the notes of what was not done."""
-    if not src.full_fetch:
-        return []  # an incremental fetch says nothing about records it did not ask for
+    """Mark removed what a complete full fetch no longer lists; what fell short, if it did
+    (then none is marked removed)."""
+    if src.shortfall:
+        return [f"{src.shortfall}; read {counts.fetched} records, none was marked removed"]
     reported = src.reported_total
     if reported is not None and counts.fetched < reported:
-        # pages shifted under the crawl: a missing record may only have been skipped
+        # pages shifted under the crawl, or it stopped early: a missing record may be unread
         return [
             f"read {counts.fetched} of the {reported} records the registry reported, "
             "so none was marked removed"
         ]
-    await sink.tombstone(src.name, seen, _live_seen(counts))
+    if src.full_fetch:  # an incremental fetch says nothing about records it did not ask for
+        await sink.tombstone(src.name, seen, _live_seen(counts))
     return []
 
 
-async def conclude(run: RunRecord, notes: list[str]) -> None:
-    """End the run `completed`, or `partial` when records failed (the next run retries them)."""
-    failed = run.tally.counts.failed
-    if failed:
-        await run.partial([*notes, f"{failed} record(s) failed; they are retried next run"])
+async def conclude(run: RunRecord, short: list[str], notes: list[str]) -> None:
+    """End the run `completed`, or `partial` when the read fell short (`short`) or records
+    failed (the next run retries them); `notes` say what the run chose not to do."""
+    problems = list(short)
+    if failed := run.tally.counts.failed:
+        problems.append(f"{failed} record(s) failed; they are retried next run")
+    if problems:
+        await run.partial([*problems, *notes])
     else:
         await run.complete(notes)
 
@@ -38,4 +44,5 @@ def _live_seen(counts: Counts) -> int | None:
     failed or rejected record may or may not have a live document)."""
     if counts.stale or counts.failed or counts.rejected:
         return None
-    return counts.created + counts.updated + counts.unchanged + counts.restored
+    written = counts.created + counts.updated + counts.renormalized + counts.restored
+    return written + counts.unchanged

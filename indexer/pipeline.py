@@ -1,16 +1,24 @@
 """From fetched records to pending writes: batches read by a producer task (so fetching
-overlaps writing), de-duplication across pages, hashing, comparison with the stored hashes, and
-completion + normalisation of only the new or changed records."""
+overlaps writing), de-duplication across pages, hashing, comparison with what is stored, and
+completion + normalisation of only what may be written.
+
+A record is written when its content changed (the hash of the complete record; for a source
+that reads details, the stored detail stands in for a detail not read again), when this run
+normalises again (`renormalize`: a new normaliser) and the document differs, or when a detail
+was read again (the write records when). Everything else is `unchanged` without a write.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.errors import BadResponse, RecordRejected, TransientSourceError
-from indexer.sink import Pending, Sink, Stored
+from indexer.refresh import DetailRefresh
+from indexer.sink import Pending, Sink, Stored, WriteKind, trial_hash
 from indexer.sources.base import Raw, Source
+from indexer.tagging import tag
 from indexer.tally import Tally
 from trials.model import Trial, content_hash, doc_id
 
@@ -28,30 +36,36 @@ def normalized(source: Source, raw: Raw) -> Trial:
         raise RecordRejected(f"wrong shape: {type(exc).__name__}: {exc}") from exc
 
 
+@dataclass(frozen=True)
+class Plan:
+    """One record on its way: `raw` is complete unless `read` (then `complete` reads it)."""
+
+    key: str
+    raw: Raw
+    before: Stored | None
+    read: bool = False
+
+
 @dataclass
 class Batcher:
     source: Source
     sink: Sink
     tally: Tally
     concurrency: int
+    renormalize: bool = False  # this run normalises every record again (a new normaliser)
+    refresh: DetailRefresh | None = None  # which stored details to read again
     seen: set[str] = field(default_factory=set)
 
     async def process(self, batch: list[Raw]) -> None:
-        candidates = self._candidates(batch)
-        stored = await self.sink.stored(list(candidates))
-        changed = []
-        for key, (digest, raw) in candidates.items():
-            before = stored.get(key)
-            if before and before.content_hash == digest and not before.removed_at:
-                self.tally.add("unchanged", key)
-            else:
-                changed.append((key, digest, raw, before))
+        listed = self._listed(batch)
+        stored = await self.sink.stored(list(listed), with_raw=self.source.reads_details)
+        plans = [self._planned(key, raw, stored.get(key)) for key, raw in listed.items()]
         gate = asyncio.Semaphore(self.concurrency)
-        prepared = await asyncio.gather(*(self._prepare(gate, *item) for item in changed))
-        await self.sink.write(p for p in prepared if p is not None)
+        pending = await asyncio.gather(*(self._prepare(gate, p) for p in plans if p is not None))
+        await self.sink.write(p for p in pending if p is not None)
 
-    def _candidates(self, batch: list[Raw]) -> dict[str, tuple[str, Raw]]:
-        found: dict[str, tuple[str, Raw]] = {}
+    def _listed(self, batch: list[Raw]) -> dict[str, Raw]:
+        found: dict[str, Raw] = {}
         for raw in batch:
             try:
                 key = doc_id(self.source.name, self.source.identify(raw))
@@ -63,27 +77,79 @@ class Batcher:
                 continue
             self.seen.add(key)
             self.tally.counts.fetched += 1
-            try:
-                found[key] = (content_hash(self.source.hashed_content(raw)), raw)
-            except (TypeError, ValueError) as exc:
-                self.tally.add("rejected", key, f"cannot hash the record: {exc}")
+            found[key] = raw
         return found
 
-    async def _prepare(
-        self, gate: asyncio.Semaphore, key: str, digest: str, raw: Raw, before: Stored | None
-    ) -> Pending | None:
+    def _planned(self, key: str, raw: Raw, before: Stored | None) -> Plan | None:
+        """What to do with one listed record; None once it is counted (unchanged, rejected)."""
         try:
-            async with gate:
-                full = await self.source.complete(raw)
-            trial = normalized(self.source, full)
+            plan = self._plan(key, raw, before)
+            if plan.read or plan.before is None or self.renormalize:
+                return plan
+            if plan.before.removed_at or self._digest(plan.raw) != plan.before.content_hash:
+                return plan
+        except RecordRejected as exc:
+            self.tally.add("rejected", key, exc.reason)
+            return None
+        self.tally.add("unchanged", key)
+        return None
+
+    def _plan(self, key: str, raw: Raw, before: Stored | None) -> Plan:
+        if not self.source.reads_details:
+            return Plan(key, raw, before)
+        stored = before.raw if before is not None else None
+        if before is None or before.removed_at or stored is None:
+            return Plan(key, raw, before, read=True)
+        # the stored record's hash under today's rule, so a rule change is no update
+        before = replace(before, content_hash=self._digest(stored))
+        reused = self.source.reuse(raw, stored)
+        if self._digest(reused) != before.content_hash:  # the listing changed
+            return Plan(key, raw, before, read=True)
+        refresh = self.refresh
+        if refresh is not None and refresh.due(key, before.detail_read_at) and refresh.take():
+            return Plan(key, raw, before, read=True)
+        return Plan(key, reused, before)
+
+    def _digest(self, raw: Raw) -> str:
+        try:
+            return content_hash(self.source.hashed_content(raw))
+        except (*MALFORMED, ValueError) as exc:
+            raise RecordRejected(f"cannot hash the record: {exc}") from exc
+
+    async def _prepare(self, gate: asyncio.Semaphore, plan: Plan) -> Pending | None:
+        key, before = plan.key, plan.before
+        try:
+            full = plan.raw
+            if plan.read:
+                async with gate:
+                    full = await self.source.complete(plan.raw)
+            trial = tag(normalized(self.source, full))  # concepts: before the hashes
+            trial.content_hash = self._digest(full)
         except RecordRejected as exc:  # named here: the pipeline knows the record's id
             self.tally.add("rejected", key, exc.reason)
             return None
         except (TransientSourceError, BadResponse) as exc:  # one record's detail; retried next run
             self.tally.add("failed", key, exc.cause)
             return None
-        trial.content_hash = digest
-        return Pending(trial, before)
+        if self.source.reads_details:
+            trial.detail_read_at = self.sink.now if plan.read else _read_at(before)
+        kind = self._kind(trial, before, plan.read)
+        if kind is None:
+            self.tally.add("unchanged", key)
+            return None
+        return Pending(trial, before, kind)
+
+    def _kind(self, trial: Trial, before: Stored | None, read: bool) -> WriteKind | None:
+        """How `trial` is written, or None when it is not."""
+        if before is None or before.removed_at or trial.content_hash != before.content_hash:
+            return "content"
+        if self.renormalize and trial_hash(trial) != before.document_hash:
+            return "renormalized"
+        return "reread" if read else None
+
+
+def _read_at(before: Stored | None) -> str | None:
+    return before.detail_read_at if before is not None else None
 
 
 async def batches(source: Source, size: int) -> AsyncIterator[list[Raw]]:

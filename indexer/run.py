@@ -1,22 +1,26 @@
 """One sync run of one source: the function behind `trials index`, the scheduler and the
 service's admin endpoint.
 
-lock → sync-log `running` → prepare: close dead runs, cursor, write version, sink → sync: fetch
-in batches (a producer task reads pages while the previous batch is written), per batch:
-de-duplicate, hash, compare with the stored hashes, complete + normalise only new/changed
-records, write → finish: tombstones after a complete full fetch (or the note why not) → outcome:
-the run record's verb writes `completed` / `partial` / `failed`, or `cancelled` when the run's
-task is cancelled → unlock.
+lock → sync-log `running` → prepare: close dead runs (their writes counted from the documents),
+cursor, write version, sink → sync: fetch in batches (a producer task reads pages while the
+previous batch is written), per batch: de-duplicate, hash, compare with what is stored,
+complete + normalise only what may be written (`indexer.pipeline`), write → finish: tombstones
+after a complete full fetch (or what fell short) → outcome: the run record's verb writes
+`completed` / `partial` / `failed`, or `cancelled` when the run's task is cancelled → unlock.
+
+When the source's normaliser is not the one of its last completed run, the run reads in full
+and normalises every record again (`renormalize`), so a parser change reaches every document.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import aiohttp
 from elasticsearch import AsyncElasticsearch
@@ -27,6 +31,8 @@ from indexer.http import HttpOptions, RegistryClient
 from indexer.lock import SourceLock
 from indexer.outcome import conclude, finish
 from indexer.pipeline import Batcher, batches, in_flight
+from indexer.reconcile import written_by
+from indexer.refresh import DetailRefresh
 from indexer.sink import Sink
 from indexer.sources.base import Raw, Source
 from indexer.synclog import RunRecord, SyncLog
@@ -168,11 +174,12 @@ async def _execute(job: _Job) -> None:
     """prepare → sync → finish, then the verb that ends the run; a failure ends it `failed`."""
     run = job.run
     try:
-        sink, since = await _prepare(job)
+        sink, last = await _prepare(job)
         async with _session(job.options, job.settings) as client_for:
-            src = job.source or _build(job, client_for, since)
-            seen = await _sync(job, src, sink)
-            notes = await finish(src, sink, seen, run.tally.counts)
+            src = _source(job, client_for, last)
+            batcher = _batcher(job, src, sink, _renormalizes(src, last))
+            seen = await _sync(job, batcher)
+            short = await finish(src, sink, seen, run.tally.counts)
     except SourceError as exc:
         run.tally.error("source", exc.cause)
         await run.fail(str(exc))
@@ -182,31 +189,76 @@ async def _execute(job: _Job) -> None:
         run.tally.error("internal", reason)
         await run.fail(reason)
     else:
-        await conclude(run, notes)
+        await conclude(run, short, batcher.refresh.notes() if batcher.refresh else [])
 
 
-async def _prepare(job: _Job) -> tuple[Sink, date | None]:
-    """Close dead runs, choose the cursor and the write version; the sink that writes."""
-    run = job.run
-    closed = await run.synclog.close_dead(run.source, run.run_id)
+async def _prepare(job: _Job) -> tuple[Sink, dict[str, Any] | None]:
+    """Close dead runs, find the last completed run, choose the write version; the sink."""
+    run, es, trials = job.run, job.es, job.names.trials
+
+    def written(run_id: str, started_at: str) -> Any:
+        return written_by(es, trials, run_id, started_at)
+
+    closed = await run.synclog.close_dead(run.source, run.run_id, written)
     if closed:
         log.warning("closed dead run(s) of %s: %s", run.source, ", ".join(closed))
-    since = await _since(run.synclog, run.source, job.options.full)
-    run.cursor = since.isoformat() if since else None
+    last = await run.synclog.last_completed(run.source)
     version = await _version(run)
     now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    sink = Sink(job.es, job.names.trials, run.run_id, version, now, run.tally)
-    await job.es.indices.refresh(index=job.names.trials)  # stored hashes are read by search
-    return sink, since
+    sink = Sink(es, trials, run.run_id, version, now, run.tally)
+    await es.indices.refresh(index=trials)  # stored hashes are read by search
+    return sink, last
 
 
-async def _since(synclog: SyncLog, source: str, full: bool) -> date | None:
-    if full or not REGISTRIES[source].incremental:
-        return None
-    last = await synclog.last_completed(source)
-    if last is None:
+def _source(job: _Job, client_for: ClientFor, last: dict[str, Any] | None) -> Source:
+    """The source, fetching what changed since the last completed run when it can, unless
+    asked to read in full or its normaliser changed (a fetch of changes only could not
+    normalise the unchanged records again)."""
+    since = _since(last, job.run.source, job.options.full)
+    src = job.source or _build(job, client_for, since)
+    if since is not None and src.normalizer != _normalizer(last):
+        since, src = None, job.source or _build(job, client_for, None)
+    job.run.cursor = since.isoformat() if since else None
+    job.run.normalizer = src.normalizer
+    return src
+
+
+def _normalizer(last: dict[str, Any] | None) -> int | None:
+    return int(last["normalizer"]) if last and last.get("normalizer") is not None else None
+
+
+def _since(last: dict[str, Any] | None, source: str, full: bool) -> date | None:
+    if full or not REGISTRIES[source].incremental or last is None:
         return None
     return (datetime.fromisoformat(last["started_at"]) - CURSOR_OVERLAP).date()
+
+
+def _renormalizes(src: Source, last: dict[str, Any] | None) -> bool:
+    """Whether this run normalises every record again: the last completed run wrote with
+    another normaliser (or recorded none)."""
+    before = _normalizer(last)
+    if before == src.normalizer:
+        return False
+    if last is not None:
+        log.info(
+            "%s: normaliser %s, was %s: normalising every record again",
+            src.name,
+            src.normalizer,
+            before,
+        )
+    return True
+
+
+def _batcher(job: _Job, src: Source, sink: Sink, renormalize: bool) -> Batcher:
+    settings, options = job.settings, job.options
+    refresh = None
+    if src.reads_details:
+        refresh = DetailRefresh(
+            settings.cris_detail_max_age_days,
+            settings.cris_detail_rereads_per_run,
+            job.run.started,
+        )
+    return Batcher(src, sink, job.run.tally, options.concurrency, renormalize, refresh)
 
 
 async def _version(run: RunRecord) -> int:
@@ -227,17 +279,16 @@ def _build(job: _Job, client_for: ClientFor, since: date | None) -> Source:
     )
 
 
-async def _sync(job: _Job, src: Source, sink: Sink) -> set[str]:
+async def _sync(job: _Job, batcher: Batcher) -> set[str]:
     """Fetch → batches → compare → write, reporting progress after each batch; the ids seen."""
     run, options = job.run, job.options
-    batcher = Batcher(src, sink, run.tally, options.concurrency)
 
     async def step(batch: list[Raw]) -> None:
         await batcher.process(batch)
         if job.progress is not None:
             job.progress(run.source, run.tally.counts, run.elapsed_s())
 
-    await in_flight(batches(src, options.batch_size), step, options.batches_in_flight)
+    await in_flight(batches(batcher.source, options.batch_size), step, options.batches_in_flight)
     return batcher.seen
 
 
@@ -280,8 +331,15 @@ async def run_sources(
     source_names: list[str],
     options: RunOptions = RunOptions(),
     progress: Progress | None = None,
+    *,
+    full: Collection[str] = (),
 ) -> list[RunResult | BaseException]:
-    """Run several sources at once; one failing (or locked) source never stops the others."""
+    """Run several sources at once, those in `full` reading in full; one failing (or locked)
+    source never stops the others."""
     await ensure_indices(es, settings)  # once, before the runs race to create the same indices
-    runs = [run_source(es, settings, name, options, progress=progress) for name in source_names]
+
+    def chosen(name: str) -> RunOptions:
+        return replace(options, full=True) if name in full else options
+
+    runs = [run_source(es, settings, n, chosen(n), progress=progress) for n in source_names]
     return list(await asyncio.gather(*runs, return_exceptions=True))

@@ -1,23 +1,41 @@
-"""The one writer of trial documents: reads stored hashes, writes new and changed trials with
-external versioning, tombstones records gone upstream, and classifies every bulk item.
+"""The one writer of trial documents: reads what is stored, writes new, changed, re-normalised
+and re-read trials with external versioning, tombstones records gone upstream, and classifies
+every bulk item.
 
 Version = the run's start time in epoch milliseconds, so versions grow from run to run and a
 stale or concurrent writer gets 409 (counted `stale`) instead of overwriting newer data.
+
+Every write stores `document_hash`, over the document as normalised (`document_hash`), so a
+run that normalises again can tell which documents a changed parser changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_scan, async_streaming_bulk
 
 from indexer.tally import Outcome, Tally
-from trials.model import Trial
+from trials.model import Trial, content_hash
 
-STORED_FIELDS = ["content_hash", "first_seen_at", "removed_at"]
+STORED_FIELDS = [
+    "content_hash",
+    "first_seen_at",
+    "removed_at",
+    "changed_at",
+    "last_change",
+    "document_hash",
+    "detail_read_at",
+]
+# What a write supplies beside normalisation's output, and what is not normalisation's at all
+# (the registry's record and its hash): left out of `document_hash`.
+NOT_NORMALISED = frozenset(
+    {"raw", "content_hash", "document_hash", "detail_read_at", "first_seen_at", "changed_at"}
+    | {"last_change", "removed_at", "last_run_id"}
+)
 BULK_CHUNK = 500
 # aiohttp warns (and may block the loop) on request bodies over 1 MiB; stay under it
 BULK_MAX_BYTES = 1_000_000
@@ -28,12 +46,39 @@ class Stored:
     content_hash: str | None
     first_seen_at: str | None
     removed_at: str | None
+    changed_at: str | None = None
+    last_change: str | None = None
+    document_hash: str | None = None
+    detail_read_at: str | None = None
+    raw: dict[str, Any] | None = None  # read only for sources whose details are reused
+
+
+# What a write is: new content from the registry (created / updated / restored by what is
+# stored), the same content normalised into another document, or the same content re-read
+# (CRIS's detail: the write records when). The last two keep `changed_at` and `last_change`,
+# which say when the registry's content last changed.
+WriteKind = Literal["content", "renormalized", "reread"]
 
 
 @dataclass(frozen=True)
 class Pending:
     trial: Trial
     stored: Stored | None
+    kind: WriteKind = "content"
+
+
+def document_hash(body: dict[str, Any]) -> str:
+    """The hash of a document body as normalised (`Trial.document`), without what the write
+    supplies and without the registry's record."""
+    normalised = dict(body)
+    for name in NOT_NORMALISED:  # cheaper than a comprehension over every key: 9 of ~30
+        normalised.pop(name, None)
+    return content_hash(normalised)
+
+
+def trial_hash(trial: Trial) -> str:
+    """`document_hash` of the body `trial` would be written as."""
+    return document_hash(trial.document(first_seen_at="", changed_at="", run_id=""))
 
 
 class Sink:
@@ -47,8 +92,9 @@ class Sink:
         self.now = now
         self.tally = tally
 
-    async def stored(self, ids: Sequence[str]) -> dict[str, Stored]:
-        """What is stored for `ids`, read from doc values (never the large `_source`).
+    async def stored(self, ids: Sequence[str], *, with_raw: bool = False) -> dict[str, Stored]:
+        """What is stored for `ids`, read from doc values; the large `_source` only `with_raw`
+        (its `raw`: the registry's record, for sources whose stored details are reused).
 
         A search, so near-real-time: the run refreshes the index once at its start, and within
         a run an id is looked up only once (the run de-duplicates), so nothing is missed."""
@@ -58,33 +104,46 @@ class Sink:
             index=self.alias,
             query={"ids": {"values": list(ids)}},
             size=len(ids),
-            source=False,
+            source={"includes": ["raw"]} if with_raw else False,
             docvalue_fields=[{"field": name} for name in STORED_FIELDS],
             track_total_hits=False,
         )
         result: dict[str, Stored] = {}
         for hit in found["hits"]["hits"]:
             fields = hit.get("fields", {})
-            result[hit["_id"]] = Stored(*(fields.get(name, [None])[0] for name in STORED_FIELDS))
+            values = {name: fields.get(name, [None])[0] for name in STORED_FIELDS}
+            result[hit["_id"]] = Stored(**values, raw=hit.get("_source", {}).get("raw"))
         return result
 
     async def write(self, pending: Iterable[Pending]) -> None:
-        """Index each trial (new, changed or reappeared) and count the outcome of each item."""
-        restoring: set[str] = set()
+        """Index each trial and count the outcome of each item: created / updated / restored
+        for new content, `renormalized`, or `unchanged` for a re-read that found no change."""
+        kinds: dict[str, Outcome] = {}
         actions: list[dict[str, Any]] = []
         for item in pending:
-            stored = item.stored
-            first_seen = stored.first_seen_at if stored and stored.first_seen_at else self.now
-            if stored is not None and stored.removed_at:
-                restoring.add(item.trial.id)
-            body = item.trial.document(
-                first_seen_at=first_seen,
-                changed_at=self.now,
-                run_id=self.run_id,
-                last_change=_change_kind(stored),
-            )
+            body = self._body(item)
+            body["document_hash"] = document_hash(body)
             actions.append(self._index_action(item.trial.id, body))
-        await self._bulk(actions, lambda doc_id, result: _written(result, doc_id in restoring))
+            if item.kind != "content":
+                kinds[item.trial.id] = "unchanged" if item.kind == "reread" else "renormalized"
+            elif item.stored is not None and item.stored.removed_at:
+                kinds[item.trial.id] = "restored"
+        await self._bulk(actions, lambda doc_id, result: _written(result, kinds.get(doc_id)))
+
+    def _body(self, item: Pending) -> dict[str, Any]:
+        stored = item.stored
+        first_seen = stored.first_seen_at if stored and stored.first_seen_at else self.now
+        changed_at: str = self.now
+        last_change: str | None = _change_kind(stored)
+        if item.kind != "content" and stored is not None:
+            # the registry's content did not change: neither does when it last did
+            changed_at, last_change = stored.changed_at or self.now, stored.last_change
+        return item.trial.document(
+            first_seen_at=first_seen,
+            changed_at=changed_at,
+            run_id=self.run_id,
+            last_change=last_change,
+        )
 
     async def tombstone(self, source: str, seen: set[str], live_seen: int | None = None) -> None:
         """Mark every live document of `source` that the complete fetch did not return.
@@ -169,10 +228,10 @@ def _change_kind(stored: Stored | None) -> str:
     return "restored" if stored.removed_at else "updated"
 
 
-def _written(result: str | None, restoring: bool) -> Outcome:
-    if result == "created":
+def _written(result: str | None, kind: Outcome | None) -> Outcome:
+    if result == "created":  # whatever was planned, nothing was stored
         return "created"
-    return "restored" if restoring else "updated"
+    return kind or "updated"
 
 
 def _reason(info: dict[str, Any]) -> str:

@@ -3,7 +3,8 @@ writes it: `save` at the start and on each heartbeat, then one verb — `complet
 `fail` or `cancel` — whose write is the document's last.
 
 A run that died (killed process, lost machine) leaves its document `running`; the next run of
-that source, once it holds the source's lock, closes it as `failed`.
+that source, once it holds the source's lock, closes it as `failed`, with the counts and ids of
+what it wrote read back from the trial documents (`indexer.reconcile`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,12 +22,15 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_scan
 
+from indexer.reconcile import Written, reconciled
 from indexer.tally import Tally
 from trials.model import utc_iso
 from trials.runs import RunStatus
 
 log = logging.getLogger(__name__)
 CANCELLED = "cancelled before it finished"
+# What a dead run wrote: (run id, its started_at as logged) → its writes.
+WrittenBy = Callable[[str, str], Awaitable[Written]]
 
 
 class RunAlreadyEnded(Exception):
@@ -53,6 +57,7 @@ class RunRecord:
     message: str | None = None
     finished: datetime | None = None
     cursor: str | None = None  # what an incremental fetch started from (ctgov: a date)
+    normalizer: int | None = None  # the source's normaliser version this run wrote with
     _writing: asyncio.Lock = field(
         default_factory=asyncio.Lock, init=False, repr=False, compare=False
     )
@@ -75,7 +80,8 @@ class RunRecord:
         await self._end("completed", "; ".join(notes) or None)
 
     async def partial(self, notes: Sequence[str]) -> None:
-        """The run went through, but some records failed (they are retried next run)."""
+        """The run went through, but its read fell short (nothing was marked removed) or some
+        records failed (they are retried next run)."""
         await self._end("partial", "; ".join(notes) or None)
 
     async def fail(self, reason: str) -> None:
@@ -123,6 +129,8 @@ class RunRecord:
             body["message"] = self.message
         if self.cursor:
             body["cursor"] = self.cursor
+        if self.normalizer is not None:
+            body["normalizer"] = self.normalizer
         if self.finished is not None:
             body["finished_at"] = utc_iso(self.finished)
             body["duration_ms"] = int(self.elapsed_s() * 1000)
@@ -163,9 +171,12 @@ class SyncLog:
             require_alias=True,
         )
 
-    async def close_dead(self, source: str, current_run_id: str) -> list[str]:
-        """Close as `failed` every `running` run of `source` but ours. Only called while holding
-        the source's lock, so any other `running` document belongs to a run that died."""
+    async def close_dead(
+        self, source: str, current_run_id: str, written_by: WrittenBy | None = None
+    ) -> list[str]:
+        """Close as `failed` every `running` run of `source` but ours, its counts and ids
+        completed from `written_by`. Only called while holding the source's lock, so any other
+        `running` document belongs to a run that died (and no run wrote since)."""
         query = {
             "bool": {
                 "filter": [{"term": {"source": source}}, _status_is("running")],
@@ -175,6 +186,8 @@ class SyncLog:
         closed = []
         async for hit in async_scan(self.es, index=self.alias, query={"query": query}):
             body = _closed(hit["_source"], current_run_id)
+            if written_by is not None:
+                body = reconciled(body, await written_by(hit["_id"], body["started_at"]))
             await self.es.index(
                 index=self.alias, id=hit["_id"], document=body, refresh=True, require_alias=True
             )
@@ -202,8 +215,12 @@ class SyncLog:
         hits = found["hits"]["hits"]
         return datetime.fromisoformat(hits[0]["_source"]["started_at"]) if hits else None
 
-    async def last_completed(self, source: str) -> dict[str, Any] | None:
-        query = {"bool": {"filter": [{"term": {"source": source}}, _status_is("completed")]}}
+    async def last_completed(self, source: str, *, full: bool = False) -> dict[str, Any] | None:
+        """The latest `completed` run of `source` (`full`: of those asked to read in full)."""
+        filters = [{"term": {"source": source}}, _status_is("completed")]
+        if full:
+            filters.append({"term": {"full": True}})
+        query = {"bool": {"filter": filters}}
         found = await self.es.search(
             index=self.alias, query=query, sort=[{"started_at": "desc"}], size=1
         )

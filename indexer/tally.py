@@ -1,5 +1,8 @@
 """What one run counted: every record ends in exactly one count, and the ids worth naming are
-kept in capped lists (totals stay exact in `counts`)."""
+kept in capped lists (totals stay exact in `counts`).
+
+`renormalized`: the registry's record did not change, but normalising it again gave another
+document (a parser changed), so the document was rewritten; not a registry update."""
 
 from __future__ import annotations
 
@@ -11,7 +14,15 @@ ERROR_IDS_CAP = 100
 ERROR_KINDS_CAP = 50
 
 Outcome = Literal[
-    "created", "updated", "unchanged", "stale", "rejected", "failed", "removed", "restored"
+    "created",
+    "updated",
+    "unchanged",
+    "renormalized",
+    "stale",
+    "rejected",
+    "failed",
+    "removed",
+    "restored",
 ]
 
 
@@ -21,6 +32,7 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    renormalized: int = 0
     stale: int = 0
     rejected: int = 0
     failed: int = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from elasticsearch import AsyncElasticsearch, NotFoundError
 
@@ -90,9 +91,23 @@ async def _add_new_fields(es: AsyncElasticsearch, alias: str, spec_name: str) ->
         mapping = body["mappings"]
         if int(mapping.get("_meta", {}).get("version", 0)) != spec.version:
             continue  # another version is for `trials reindex`, not for an in-place change
-        missing = {k: v for k, v in spec.properties.items() if k not in mapping["properties"]}
+        missing = _missing(spec.properties, mapping["properties"])
         if missing:
             await es.indices.put_mapping(index=alias, properties=missing)
+
+
+def _missing(wanted: dict[str, Any], present: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `wanted` that `present` lacks, at any depth (a new count inside an
+    object: ES merges the object's properties)."""
+    missing: dict[str, Any] = {}
+    for name, spec in wanted.items():
+        if name not in present:
+            missing[name] = spec
+        elif "properties" in spec:
+            inner = _missing(spec["properties"], present[name].get("properties", {}))
+            if inner:
+                missing[name] = {**spec, "properties": inner}
+    return missing
 
 
 async def swap_alias(es: AsyncElasticsearch, alias: str, new_index: str) -> list[str]:

@@ -53,6 +53,13 @@ def _positive(raw: str) -> int:
     return value
 
 
+def _non_negative(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected 0 or a positive integer")
+    return value
+
+
 def _float_positive(raw: str) -> float:
     value = float(raw)
     if value <= 0:
@@ -155,6 +162,25 @@ class Settings:
     http_retries: int = _env("TRIALS_HTTP_RETRIES", int, 5, "Retries on timeouts, 429 and 5xx")
     schedule: str = _env(
         "TRIALS_SCHEDULE", _cron, "0 3 * * *", "Cron for `trials schedule` (Asia/Seoul)"
+    )
+    full_schedule: str = _env(
+        "TRIALS_FULL_SCHEDULE",
+        _cron,
+        "0 3 * * 0",
+        "Cron of the full reads that find trials removed upstream (`trials schedule`)",
+    )
+    cris_detail_max_age_days: int = _env(
+        "TRIALS_CRIS_DETAIL_MAX_AGE_DAYS",
+        _positive,
+        7,
+        "Days within which each CRIS detail is read again, a slice of the trials each day",
+    )
+    cris_detail_rereads_per_run: int = _env(
+        "TRIALS_CRIS_DETAIL_REREADS_PER_RUN",
+        _non_negative,
+        2000,
+        "CRIS details read again at most per run (new or changed trials are always read); "
+        "keep it within the portal's daily quota",
     )
     api_host: str = _env("TRIALS_API_HOST", _text, "127.0.0.1", "Address `trials serve` binds")
     api_port: int = _env("TRIALS_API_PORT", _port, 8080, "Port `trials serve` binds")

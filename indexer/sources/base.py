@@ -20,6 +20,16 @@ class Source(Protocol):
     reported_total: int | None
     # Whether this fetch reads everything, so a record it did not see is gone upstream.
     full_fetch: bool
+    # Why the fetch stopped before the end, once fetched (a page capped by the gateway); None
+    # when it read on to the end. A run with a shortfall ends `partial` and marks none removed.
+    shortfall: str | None
+    # The version of `normalize`: bump it when a change to `normalize` changes documents. The
+    # next run then normalises every record again, unchanged ones too, and rewrites exactly
+    # the documents that differ (counted `renormalized`); the sync log keeps the version.
+    normalizer: int
+    # Whether `complete` asks the registry once per record (CRIS's detail). Such details are
+    # read for new and changed records, and again on a rolling basis (`indexer.refresh`).
+    reads_details: bool
 
     def fetch(self) -> AsyncIterator[Raw]:
         """Every record of the registry (or of the configured query), page by page; pages may
@@ -31,12 +41,19 @@ class Source(Protocol):
         ...
 
     def hashed_content(self, raw: Raw) -> Any:
-        """The part of the record whose change is an upstream update (no volatile fields)."""
+        """The part of the complete record (`complete`) whose change is an upstream update (no
+        volatile fields)."""
         ...
 
     async def complete(self, raw: Raw) -> Raw:
-        """The record with what the listing lacks (CRIS detail); called only for new or changed
-        records."""
+        """The record with what the listing lacks (CRIS: the detail); `raw` itself when the
+        listing has everything. Raises `SourceError` for that record alone when the registry
+        cannot give it (the record is counted failed and its stored version kept)."""
+        ...
+
+    def reuse(self, raw: Raw, stored: Raw) -> Raw:
+        """The complete record from a listed one and the stored record's `raw`, without asking
+        the registry (CRIS: the stored detail); `raw` itself when the listing has everything."""
         ...
 
     def normalize(self, raw: Raw) -> Trial:

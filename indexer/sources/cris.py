@@ -1,8 +1,11 @@
 """CRIS (Clinical Research Information Service) from the data.go.kr API (dataset 3033869).
 
-The list (≤ 50 rows a page, newest first) carries the fields the content hash covers; the
-detail, fetched only for new or changed records, adds status, summary, target size and sites.
-A record is stored as `{"list": <list item>, "detail": <detail or null>}`.
+The list (≤ 50 rows a page, newest first) lacks what the detail adds: status, summary, target
+size and sites. A record is `{"list": <list item>, "detail": <detail>}`, and its content hash
+covers both, so a change made only in the detail is an update. The detail is read for new and
+changed list items, and again within a maximum age for the others (`indexer.refresh`); between
+reads the stored detail is reused. A detail the portal answers with no data fails that record
+(its stored version is kept and it is read again next run), never stores a trial without it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from indexer.errors import BadKey, BadResponse, RecordRejected
 from indexer.http import RegistryClient, query_string
-from indexer.sources import cris_record, parsing
+from indexer.sources import cris_record, paging, parsing
 from indexer.sources.base import Raw
 from trials.model import Trial
 
@@ -22,6 +25,8 @@ _ENVELOPE = frozenset({"resultCode", "resultMsg"})
 
 class CrisSource:
     name = "cris"
+    normalizer = 1
+    reads_details = True
 
     def __init__(self, client: RegistryClient, url: str, key: str, per_page: int = 50) -> None:
         self.client = client
@@ -29,6 +34,7 @@ class CrisSource:
         self.key = key
         self.reported_total: int | None = None  # the registry's totalCount, once read
         self.full_fetch = True  # the list cannot be asked for changes only
+        self.shortfall: str | None = None
         self.per_page = min(per_page, PAGE_SIZE_MAX)
 
     async def fetch(self) -> AsyncIterator[Raw]:
@@ -49,7 +55,9 @@ class CrisSource:
             total = payload.get("totalCount") if isinstance(payload, dict) else None
             total = parsing.integer(total, "totalCount") if isinstance(total, int | str) else None
             self.reported_total = total if total is not None else self.reported_total
-            if not items or (total is not None and page * self.per_page >= total):
+            self.shortfall = paging.capped(_served(payload, page, self.per_page, len(items), total))
+            ended = total is not None and page * self.per_page >= total
+            if not items or self.shortfall or ended:
                 return
             page += 1
 
@@ -61,18 +69,33 @@ class CrisSource:
         return registry_id
 
     def hashed_content(self, raw: Raw) -> Any:
-        return parsing.canonical_flat(raw)
+        detail = raw.get("detail")
+        return {
+            "list": parsing.canonical_flat(raw["list"]),
+            "detail": parsing.canonical_flat(detail) if isinstance(detail, dict) else None,
+        }
 
     async def complete(self, raw: Raw) -> Raw:
         query = query_string([("resultType", "json"), ("crisNumber", self.identify(raw))], self.key)
         detail = await self.client.get_json(f"{self.url}/detail", query, allow_no_data=True)
-        if isinstance(detail, dict):
-            detail = {k: v for k, v in detail.items() if k not in _ENVELOPE}
-        return {"list": raw, "detail": detail or None}
+        if detail is None:
+            raise BadResponse(self.name, "detail: the portal answered no data (NODATA)")
+        if not isinstance(detail, dict):
+            raise BadResponse(self.name, "detail: expected a JSON object")
+        return {"list": raw, "detail": {k: v for k, v in detail.items() if k not in _ENVELOPE}}
+
+    def reuse(self, raw: Raw, stored: Raw) -> Raw:
+        return {"list": raw, "detail": stored.get("detail")}
 
     def normalize(self, raw: Raw) -> Trial:
         registry_id = self.identify(raw)
         return normalize_record(registry_id, raw.get("list", raw), raw.get("detail") or {})
+
+
+def _served(payload: Any, page: int, asked: int, rows: int, total: int | None) -> paging.Served:
+    echo = payload if isinstance(payload, dict) else {}
+    page_no, size = paging.echoed(echo.get("pageNo")), paging.echoed(echo.get("numOfRows"))
+    return paging.Served(page, asked, rows, total, page_no, size)
 
 
 def _items(payload: Any, page: int) -> list[Raw]:

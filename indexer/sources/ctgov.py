@@ -24,6 +24,8 @@ HASHED_SECTIONS = ("protocolSection", "resultsSection", "annotationSection", "do
 
 class CtgovSource:
     name = "ctgov"
+    normalizer = 1
+    reads_details = False
 
     def __init__(
         self,
@@ -39,6 +41,7 @@ class CtgovSource:
         self.per_page = per_page
         self.reported_total: int | None = None  # not asked for (countTotal costs a query)
         self.full_fetch = since is None
+        self.shortfall: str | None = None  # token paging: no page can be cut short unseen
         if since is not None:  # incremental: only studies posted as updated since the cursor
             self._and_advanced(f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]")
 
@@ -75,6 +78,9 @@ class CtgovSource:
         return {key: raw.get(key) for key in HASHED_SECTIONS if raw.get(key) is not None}
 
     async def complete(self, raw: Raw) -> Raw:
+        return raw
+
+    def reuse(self, raw: Raw, stored: Raw) -> Raw:
         return raw
 
     def normalize(self, raw: Raw) -> Trial:

@@ -219,12 +219,15 @@ def demo_study(index: int, seed: int = 0) -> Raw:
 
 class DemoSource:
     name = "demo"
+    normalizer = 1
+    reads_details = False  # the generated detail comes with the study
 
     def __init__(self, count: int = 300, seed: int = 0) -> None:
         self.count = count
         self.seed = seed
         self.reported_total: int | None = None  # a generator, not a registry: it reports nothing
         self.full_fetch = True  # every run generates every study
+        self.shortfall: str | None = None
 
     async def fetch(self) -> AsyncIterator[Raw]:
         for index in range(1, self.count + 1):
@@ -237,6 +240,9 @@ class DemoSource:
         return parsing.canonical_flat(raw)
 
     async def complete(self, raw: Raw) -> Raw:
+        return raw
+
+    def reuse(self, raw: Raw, stored: Raw) -> Raw:
         return raw
 
     def normalize(self, raw: Raw) -> Trial:

@@ -12,7 +12,7 @@ from typing import Any
 
 from indexer.errors import BadKey, BadResponse, RecordRejected
 from indexer.http import RegistryClient, query_string
-from indexer.sources import parsing, vocab
+from indexer.sources import paging, parsing, vocab
 from indexer.sources.base import Raw
 from trials.model import StudyPeriod, Trial, content_hash
 
@@ -21,6 +21,8 @@ ID_KEY = "과제번호"
 
 class IcreatSource:
     name = "icreat"
+    normalizer = 1
+    reads_details = False
 
     def __init__(self, client: RegistryClient, url: str, key: str, per_page: int = 500) -> None:
         self.client = client
@@ -28,6 +30,7 @@ class IcreatSource:
         self.key = key
         self.reported_total: int | None = None  # the registry's totalCount, once read
         self.full_fetch = True  # no update date to ask by: every run reads every task
+        self.shortfall: str | None = None
         self.per_page = per_page
 
     async def fetch(self) -> AsyncIterator[Raw]:
@@ -43,8 +46,20 @@ class IcreatSource:
             for item in data:
                 yield item
             total = payload.get("totalCount")
-            self.reported_total = total if isinstance(total, int) else self.reported_total
-            if not data or (isinstance(total, int) and page * self.per_page >= total):
+            total = total if isinstance(total, int) else None
+            self.reported_total = total if total is not None else self.reported_total
+            self.shortfall = paging.capped(
+                paging.Served(
+                    page,
+                    self.per_page,
+                    len(data),
+                    total,
+                    paging.echoed(payload.get("page")),
+                    paging.echoed(payload.get("perPage")),
+                )
+            )
+            ended = total is not None and page * self.per_page >= total
+            if not data or self.shortfall or ended:
                 return
             page += 1
 
@@ -55,6 +70,9 @@ class IcreatSource:
         return parsing.canonical_flat(raw)
 
     async def complete(self, raw: Raw) -> Raw:
+        return raw
+
+    def reuse(self, raw: Raw, stored: Raw) -> Raw:
         return raw
 
     def normalize(self, raw: Raw) -> Trial:

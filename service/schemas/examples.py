@@ -146,6 +146,7 @@ SYNC_RUN = {
         "created": 2,
         "updated": 1,
         "unchanged": 376,
+        "renormalized": 0,
         "stale": 0,
         "rejected": 0,
         "failed": 0,

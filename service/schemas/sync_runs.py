@@ -49,6 +49,12 @@ class CountsSchema(Schema):
     created = fields.Integer()
     updated = fields.Integer()
     unchanged = fields.Integer()
+    renormalized = fields.Integer(
+        metadata={
+            "description": "Unchanged in the registry, rewritten because normalising it again "
+            "(a new normaliser) gave another document; not a registry update"
+        }
+    )
     stale = fields.Integer()
     rejected = fields.Integer()
     failed = fields.Integer()
@@ -75,6 +81,9 @@ class SyncRunSchema(Schema):
     host = fields.String(allow_none=True)
     pid = fields.Integer(allow_none=True)
     message = fields.String(allow_none=True)
+    normalizer = fields.Integer(
+        allow_none=True, metadata={"description": "The source's normaliser version it wrote with"}
+    )
     counts = fields.Nested(CountsSchema, allow_none=True)
     created_ids = fields.List(fields.String(), allow_none=True)
     updated_ids = fields.List(fields.String(), allow_none=True)

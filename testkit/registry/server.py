@@ -67,6 +67,11 @@ class Faults:
     empty_page: int | None = None  # this page answers an empty `data` list
     duplicate_page: int | None = None  # this page repeats the first record of page 1
     extra_rows: int = 0  # every page carries this many rows more than perPage asked for
+    # iCReaT and CRIS: every page is page 1 with this many rows, whatever is asked (0: off), as
+    # the data.go.kr gateway serves a development key (API_NOTES §1.1: page=1, perPage=10)
+    page_cap: int = 0
+    # CRIS detail requests for these trial ids answer the portal's NODATA_ERROR
+    detail_no_data: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -182,12 +187,21 @@ def _int(request: web.Request, name: str, default: int) -> int:
         return default
 
 
+def _capped(state: RegistryState, page: int, per_page: int) -> tuple[int, int]:
+    """The page and page size served: page 1 of `page_cap` rows when the switch is on."""
+    if not state.faults.page_cap:
+        return page, per_page
+    state.injected["page_cap"] += 1
+    return 1, min(per_page, state.faults.page_cap)
+
+
 async def icreat(request: web.Request) -> web.StreamResponse:
     refused = await _faults(request) or _key_error(request, odcloud=True)
     if refused is not None:
         return refused
     state = request.app[STATE]
     page, per_page = max(_int(request, "page", 1), 1), max(_int(request, "perPage", 10), 1)
+    page, per_page = _capped(state, page, per_page)
     start = (page - 1) * per_page
     # the gateway's `limit (page-1)*perPage, page*perPage` reads page*perPage rows (API_NOTES §1.3)
     faults = state.faults
@@ -225,6 +239,7 @@ async def cris_list(request: web.Request) -> web.StreamResponse:
         return web.json_response(
             {"resultCode": "10", "resultMsg": "INVALID_REQUEST_PARAMETER_ERROR"}
         )
+    page, rows = _capped(state, page, rows)
     items = state.cris_items[(page - 1) * rows : page * rows]
     if state.faults.total_extra:
         state.injected["total_extra"] += 1
@@ -249,6 +264,9 @@ async def cris_detail(request: web.Request) -> web.StreamResponse:
         state.injected["detail_status"] += 1
         return web.Response(status=state.faults.detail_status, text="Service Unavailable")
     trial_id = request.query.get("crisNumber", "")
+    if trial_id in state.faults.detail_no_data:
+        state.injected["detail_no_data"] += 1
+        return web.json_response({"resultCode": "03", "resultMsg": "NODATA_ERROR"})
     detail = state.cris_details.get(trial_id)
     if detail is None:  # no recorded detail: answer with the list fields, as a detail would
         detail = next((i for i in state.cris_items if i.get("trial_id") == trial_id), None)
