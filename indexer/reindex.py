@@ -4,6 +4,11 @@
 Each document keeps its `_version` (written with version_type=external), so the ordering of
 later runs is unchanged, and its `_source` as stored (first_seen_at, changed_at, removed_at).
 The locks of every source are held meanwhile, so no run writes into the index being left.
+
+Documents are copied, not normalised again: a change to a source's normalisation reaches them
+through the next sync, which normalises every record again when the source's `normalizer`
+version differs from the one its last completed run recorded, and rewrites exactly the
+documents whose `document_hash` changes (counted `renormalized`).
 """
 
 from __future__ import annotations
