@@ -218,6 +218,7 @@ def _source(job: _Job, client_for: ClientFor, last: dict[str, Any] | None) -> So
     src = job.source or _build(job, client_for, since)
     if since is not None and src.normalizer != _normalizer(last):
         since, src = None, job.source or _build(job, client_for, None)
+        job.run.full = True  # it reads in full, and counts as a full read (removals marked)
     job.run.cursor = since.isoformat() if since else None
     job.run.normalizer = src.normalizer
     return src

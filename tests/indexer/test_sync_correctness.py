@@ -271,6 +271,7 @@ async def test_a_new_normaliser_makes_an_incremental_registry_read_in_full(
     run = await env.run("ctgov")
     assert "filter.advanced" not in env.state.requests[0]  # every study, to normalise again
     assert run.counts.removed == 1  # a full read: what it did not see is gone upstream
+    assert (await _log(env, run.run_id))["full"] is True
     assert run.counts.unchanged == len(env.state.ctgov)
     nct = gone["protocolSection"]["identificationModule"]["nctId"]
     assert (await _log(env, run.run_id))["removed_ids"] == [doc_id("ctgov", nct)]
