@@ -4,12 +4,16 @@
    32 through the API, against the same Elasticsearch requests sent straight to the node
    (targets: throughput ≥ 0.7 of direct, p99 ≤ 1.5× direct), and detail one request at a time
    (no target: the latency the API adds when nothing else is asking);
-2. a cursor page 50,000 documents deep against the first page (target ≤ 2×).
+2. a filtered search (the same `q` with age, sex and a 시/도 region, issue 10) against the plain
+   search, both through the API in the same run (target: its time ≤ 1.2× the plain search's);
+3. a cursor page 50,000 documents deep against the first page (target ≤ 2×).
 
 The documents are generated (bench.service.corpus) and loaded with plain `_bulk` into indices
 under the prefix `bench-svc-`, deleted at the end. The API runs as `trials serve` in a child
-process; the load generator here uses one aiohttp client for both sides. Usage:
-    .venv/bin/python -m bench.service [--docs 60000] [--seconds 10] [--concurrency 32]
+process; the load generator here uses one aiohttp client for both sides. Each row's requests
+(and the plain and filtered searches together) take turns in a few rounds, so a change in the
+shared machine's load falls on all of them alike. Usage:
+    .venv/bin/python -m bench.service [--docs 60000] [--seconds 10] [--concurrency 32] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import aiohttp
 from elasticsearch.helpers import async_bulk
 
 from bench.service.corpus import QUERIES, document, documents
-from bench.service.load import Stats, hammer
+from bench.service.load import Request, Stats, hammer, interleaved
 from service.search import SearchParams, search_body
 from testkit.children import child_env, trials_executable
 from testkit.elastic_node import free_port
@@ -37,6 +41,7 @@ from trials.indices import Names, ensure_indices
 from trials.settings import Settings
 
 PREFIX = "bench-svc-"
+SIDES = ("api", "es")
 DEEP = 50_000
 PAGE = 100
 
@@ -89,8 +94,24 @@ async def start_api(settings: Settings, port: int, log: IO[bytes]) -> asyncio.su
     return process
 
 
-def direct_body(q: str) -> dict[str, Any]:
-    body = search_body(SearchParams(q=q))
+# The filtered search: who may take part and where, on top of the plain search's `q`
+FILTER_AGE, FILTER_SEX = 45, "female"
+FILTER_REGIONS = ("서울특별시", "경기도", "부산광역시", "대구광역시")
+
+
+def filtered_query(n: int) -> dict[str, str]:
+    region = FILTER_REGIONS[n % len(FILTER_REGIONS)]
+    q = QUERIES[n % len(QUERIES)]
+    return {"q": q, "age": str(FILTER_AGE), "sex": FILTER_SEX, "region": region, "limit": "20"}
+
+
+def filtered_params(n: int) -> SearchParams:
+    query = filtered_query(n)
+    return SearchParams(q=query["q"], age=FILTER_AGE, sex=FILTER_SEX, regions=(query["region"],))
+
+
+def direct_body(params: SearchParams) -> dict[str, Any]:
+    body = search_body(params)
     body["_source"] = body.pop("source")
     return {**body, "from": 0, "size": 20}
 
@@ -140,7 +161,16 @@ class Endpoints:
             await expect_ok(r)
 
     async def es_search(self, n: int) -> None:
-        body = direct_body(QUERIES[n % len(QUERIES)])
+        body = direct_body(SearchParams(q=QUERIES[n % len(QUERIES)]))
+        async with self.http.post(f"{self.es}/{self.alias}/_search", json=body) as r:
+            await expect_ok(r)
+
+    async def api_filtered(self, n: int) -> None:
+        async with self.http.get(f"{self.api}/api/v1/trials", params=filtered_query(n)) as r:
+            await expect_ok(r)
+
+    async def es_filtered(self, n: int) -> None:
+        body = direct_body(filtered_params(n))
         async with self.http.post(f"{self.es}/{self.alias}/_search", json=body) as r:
             await expect_ok(r)
 
@@ -181,6 +211,34 @@ def row(name: str, api: Stats, direct: Stats) -> str:
     )
 
 
+async def measure(
+    group: dict[str, tuple[Request, Request]], concurrency: int, args: argparse.Namespace
+) -> dict[str, tuple[Stats, Stats]]:
+    """Each row's API and direct requests, warmed up, then measured in interleaved rounds."""
+    calls = {
+        f"{name} {side}": call
+        for name, pair in group.items()
+        for side, call in zip(SIDES, pair, strict=True)
+    }
+    for call in calls.values():  # warm caches and connections
+        await hammer(call, concurrency=concurrency, seconds=args.warmup)
+    stats = await interleaved(
+        calls, concurrency=concurrency, seconds=args.seconds, rounds=args.rounds
+    )
+    return {name: (stats[f"{name} api"], stats[f"{name} es"]) for name in group}
+
+
+def filtered_row(api: Stats, direct: Stats, plain: Stats, plain_direct: Stats) -> str:
+    """The filtered search's time against the plain search's, through the API and straight
+    to the node (closed loop at one concurrency: mean time = concurrency / throughput)."""
+    return (
+        f"\nfiltered search (q + age + sex + region) vs plain search: API p50 "
+        f"{api.p50_ms / plain.p50_ms:.2f}x, mean {plain.throughput / api.throughput:.2f}x; "
+        f"direct p50 {direct.p50_ms / plain_direct.p50_ms:.2f}x, mean "
+        f"{plain_direct.throughput / direct.throughput:.2f}x (target: API ≤ 1.2x)"
+    )
+
+
 async def run(args: argparse.Namespace, log: IO[bytes]) -> None:
     settings = dataclasses.replace(Settings.from_env(), index_prefix=PREFIX)
     await load_corpus(settings, args.docs)
@@ -197,27 +255,34 @@ async def run(args: argparse.Namespace, log: IO[bytes]) -> None:
                 args.docs,
             )
             results = {}
-            for name, api_call, es_call, concurrency in (
-                ("detail", ends.api_detail, ends.es_detail, args.concurrency),
-                ("detail/s", ends.api_detail, ends.es_detail_search, args.concurrency),
-                ("search", ends.api_search, ends.es_search, args.concurrency),
-                ("detail/1", ends.api_detail, ends.es_detail, 1),
+            # the plain and the filtered search share their rounds: their ratio is a target
+            for group, concurrency in (
+                ({"detail": (ends.api_detail, ends.es_detail)}, args.concurrency),
+                ({"detail/s": (ends.api_detail, ends.es_detail_search)}, args.concurrency),
+                (
+                    {
+                        "search": (ends.api_search, ends.es_search),
+                        "filtered": (ends.api_filtered, ends.es_filtered),
+                    },
+                    args.concurrency,
+                ),
+                ({"detail/1": (ends.api_detail, ends.es_detail)}, 1),
             ):
-                for call in (api_call, es_call):  # warm caches and connections
-                    await hammer(call, concurrency=concurrency, seconds=args.warmup)
-                api = await hammer(api_call, concurrency=concurrency, seconds=args.seconds)
-                direct = await hammer(es_call, concurrency=concurrency, seconds=args.seconds)
-                results[name] = (api, direct)
+                results.update(await measure(group, concurrency, args))
             first, deep = await cursor_pages(http, ends.api, repeats=args.repeats)
     finally:
         api_process.terminate()
         await api_process.wait()
         if not args.keep:
             await drop_corpus(settings)
-    print(f"\n{args.docs} documents, concurrency {args.concurrency}, {args.seconds:.0f}s each")
+    print(
+        f"\n{args.docs} documents, concurrency {args.concurrency}, {args.seconds:.0f}s each "
+        f"in {args.rounds} interleaved rounds"
+    )
     print("         req/s API req/s ES   ratio   p50 API  p50 ES   p99 API  p99 ES   ratio")
     for name, (api, direct) in results.items():
         print(row(name, api, direct))
+    print(filtered_row(*results["filtered"], *results["search"]))
     print(
         f"\ncursor page {DEEP} deep: {deep * 1000:.1f} ms; first page (cursor=*): "
         f"{first * 1000:.1f} ms; ratio {deep / first:.2f} (target ≤ 2)"
@@ -240,6 +305,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="turns each row's requests take (interleaved)"
+    )
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the bench indices")
     args = parser.parse_args()

@@ -76,6 +76,21 @@ DEPARTMENTS = (
     "Rheumatology",
     "Dermatology",
 )
+# Where the sites are: name, city, 시/도, and the city's centre (as ClinicalTrials.gov records it)
+SITES = (
+    ("서울아산병원", "서울", "서울특별시", 37.566, 126.9784),
+    ("삼성서울병원", "서울", "서울특별시", 37.566, 126.9784),
+    ("서울대학교병원", "서울", "서울특별시", 37.566, 126.9784),
+    ("세브란스병원", "서울", "서울특별시", 37.566, 126.9784),
+    ("분당서울대학교병원", "성남", "경기도", 37.43861, 127.13778),
+    ("부산대학교병원", "부산", "부산광역시", 35.10278, 129.04028),
+    ("경북대학교병원", "대구", "대구광역시", 35.87028, 128.59111),
+    ("전남대학교병원", "광주", "광주광역시", 35.15472, 126.91556),
+    ("충남대학교병원", "대전", "대전광역시", 36.32139, 127.41972),
+    ("인하대학교병원", "인천", "인천광역시", 37.45646, 126.70515),
+)
+MIN_AGES = (None, 18, 19, 19, 20, 40)
+MAX_AGES = (None, None, 65, 70, 75, 80)
 AIMS = ("유효성과 안전성", "장기 추적 관찰", "삶의 질 개선 효과", "혈중 농도 변화", "재발률")
 DESIGNS = ("무작위배정 이중 눈가림", "단일군 공개", "다기관 관찰", "전향적 코호트")
 # The registries' own id formats (KCT0011569, C130010, NCT05923281), as users ask for them
@@ -87,6 +102,38 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def eligibility(rng: random.Random, condition: int) -> dict[str, Any]:
+    """Ages in years (an open bound left out, as stored); 유방암 trials take women."""
+    sex = (
+        "female" if CONDITIONS[condition] == "유방암" else rng.choice(("all", "all", "all", "male"))
+    )
+    ages = {"min_age_years": rng.choice(MIN_AGES), "max_age_years": rng.choice(MAX_AGES)}
+    return {
+        **{k: v for k, v in ages.items() if v is not None},
+        "sex": sex,
+        "healthy_volunteers": rng.random() < 0.2,
+        "criteria": f"{CONDITIONS[condition]}으로 진단받은 성인. Adults diagnosed with "
+        f"{CONDITIONS_EN[condition]}.",
+    }
+
+
+def sites(rng: random.Random, institution: str) -> list[dict[str, Any]]:
+    """The lead institution's site, when it is one of SITES, and up to two more."""
+    chosen = [s for s in SITES if s[0] == institution] + rng.sample(SITES, rng.randrange(3))
+    unique = {s[0]: s for s in chosen}.values()
+    return [
+        {
+            "name": name,
+            "city": city,
+            "region": region,
+            "country": "KR",
+            "status": "recruiting",
+            "geo": {"lat": lat, "lon": lon},
+        }
+        for name, city, region, lat, lon in unique
+    ]
 
 
 def document(n: int) -> dict[str, Any]:
@@ -130,6 +177,8 @@ def document(n: int) -> dict[str, Any]:
         "scope": "multi-center",
         "target_size": rng.randrange(20, 2000),
         "study_period": {"raw": "2년", "start": None, "end": None, "months": 24},
+        "eligibility": eligibility(rng, c),
+        "sites": sites(rng, institution),
         "registered_at": _iso(first_seen - timedelta(days=rng.randrange(1, 60))),
         "source_updated_at": _iso(changed),
         "first_seen_at": _iso(first_seen),

@@ -15,12 +15,27 @@ Request = Callable[[int], Awaitable[None]]
 class Stats:
     requests: int
     seconds: float
-    p50_ms: float
-    p99_ms: float
+    latencies: tuple[float, ...]  # seconds, one per request
 
     @property
     def throughput(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.latencies) * 1000
+
+    @property
+    def p99_ms(self) -> float:
+        return percentile(list(self.latencies), 0.99) * 1000
+
+    def __add__(self, other: Stats) -> Stats:
+        """Two runs of the same request as one (rounds interleaved with other requests)."""
+        return Stats(
+            self.requests + other.requests,
+            self.seconds + other.seconds,
+            self.latencies + other.latencies,
+        )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -42,10 +57,17 @@ async def hammer(request: Request, *, concurrency: int, seconds: float) -> Stats
             n += concurrency
 
     await asyncio.gather(*(worker(w) for w in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    return Stats(
-        requests=len(latencies),
-        seconds=elapsed,
-        p50_ms=statistics.median(latencies) * 1000,
-        p99_ms=percentile(latencies, 0.99) * 1000,
-    )
+    return Stats(len(latencies), time.perf_counter() - started, tuple(latencies))
+
+
+async def interleaved(
+    requests: dict[str, Request], *, concurrency: int, seconds: float, rounds: int
+) -> dict[str, Stats]:
+    """Each request for `seconds` in all, in `rounds` turns taken one after another, so a
+    change in the machine's load (it is shared) falls on every request alike."""
+    totals: dict[str, Stats] = {}
+    for _ in range(rounds):
+        for name, request in requests.items():
+            stats = await hammer(request, concurrency=concurrency, seconds=seconds / rounds)
+            totals[name] = totals[name] + stats if name in totals else stats
+    return totals

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from service.filters import OTHER_SEX
 from service.geo import DEFAULT_WITHIN_KM, MAX_WITHIN_KM
 from service.recent import BASES, CHANGES
+from service.schemas.concepts import condition_facet
 from service.schemas.fields import (
     MAX_VALUES,
     CountryField,
@@ -200,7 +201,8 @@ class SearchItemSchema(TrialItemSchema):
         metadata={"description": "Relevance score; null unless q is given and sort=relevance"},
     )
     distance_km = fields.Float(
-        metadata={"description": "With `near`: kilometres to the trial's nearest site"}
+        allow_none=True,
+        metadata={"description": "With `near`: kilometres to the trial's nearest site"},
     )
     highlight = fields.Dict(
         keys=fields.String(),
@@ -208,7 +210,9 @@ class SearchItemSchema(TrialItemSchema):
         metadata={
             "description": "Matched fragments per field (title, title_ko, title_en, "
             "official_title, summary, conditions, keywords, interventions, institution, "
-            "sponsor, sites.name; description: one passage), terms wrapped in <em>"
+            "sponsor, sites.name; description: one passage; concepts.ko, concepts.en: the "
+            "vocabulary concepts the query found, so a Korean query shows why an English "
+            "trial matched), terms wrapped in <em>"
         },
     )
 
@@ -243,6 +247,7 @@ class FacetsSchema(Schema):
     region = _facet("Trials with a site in each Korean 시/도")
     country = _facet("Trials with a site in each country")
     sex = _facet("Trials per sex they are open to (all, female, male)")
+    condition = condition_facet()
 
 
 class PageFields(Schema):
