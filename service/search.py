@@ -1,7 +1,8 @@
 """Pure query building: validated parameters in, an Elasticsearch request body out. No I/O.
 
 User text only ever reaches `multi_match` and `match_phrase` (analysed as plain text), never
-`query_string`, regexp, wildcard or scripts, so no input can change the query's structure.
+`query_string`, regexp, wildcard or scripts, so no input can change the query's structure. The
+concepts found in it (`service.expansion`) reach `term` queries as the vocabulary's ids.
 """
 
 from __future__ import annotations
@@ -9,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from service import filters, geo
+from service import concept_facet, filters, geo
+from service.expansion import (
+    LABEL_FIELDS,
+    NO_EXPANSION,
+    Expansion,
+    expansion_of,
+    label_highlight,
+    widened,
+)
 from service.geo import DEFAULT_WITHIN_KM, GeoPoint
 from service.timewindow import Window
 from trials.model import doc_id
@@ -84,6 +93,7 @@ FACETS = {
     "region": "sites.region",
     "country": "sites.country",
     "sex": "eligibility.sex",
+    "condition": concept_facet.FIELD,
 }
 FACET_SIZE = 20
 SORTS = ("relevance", "changed_at", "registered_at", "source_updated_at", "distance")
@@ -140,6 +150,7 @@ class SearchParams:
     within_km: float = DEFAULT_WITHIN_KM
     include_removed: bool = False
     sort: str | None = None
+    expand: bool = True  # concepts in `q` also find trials in the other language
 
     @property
     def effective_sort(self) -> str:
@@ -181,16 +192,16 @@ def analysed_text(q: str) -> str:
     return f"{q} "
 
 
-def text_query(q: str) -> dict[str, Any]:
+def text_query(q: str, expansion: Expansion = NO_EXPANSION) -> dict[str, Any]:
     """Any field may match; exact phrases, above all in titles, add to the score.
 
     The analysed fields get the query followed by a space: nori reads the end of its input as
     the end of a sentence, where a final particle can pass for a noun (alone, `당뇨병의` is
     당뇨 + 병의 and `환자의` is 환자 + 의; in running text, 당뇨 + 병 and 환자), so a query
     ending in a particle would require a word no document has. The registry id, a keyword,
-    is matched as typed."""
+    is matched as typed. The concepts `q` mentions widen it (`service.expansion`)."""
     text = analysed_text(q)
-    return {
+    query = {
         "bool": {
             "must": [
                 {
@@ -216,6 +227,7 @@ def text_query(q: str) -> dict[str, Any]:
             ],
         }
     }
+    return widened(query, expansion)
 
 
 def field_query(name: str, q: str) -> dict[str, Any]:
@@ -254,24 +266,36 @@ def search_body(params: SearchParams) -> dict[str, Any]:
             "must_not": not_removed(params.include_removed),
         }
     }
+    expansion = expansion_of(params.q) if params.q and params.expand else NO_EXPANSION
     if params.q:
-        query["bool"]["must"] = [text_query(params.q)]
+        query["bool"]["must"] = [text_query(params.q, expansion)]
     body: dict[str, Any] = {
         "query": query,
         "sort": sort_clause(params.effective_sort, params.near),
-        "aggs": {name: {"terms": {"field": f, "size": FACET_SIZE}} for name, f in FACETS.items()},
+        "aggs": {name: facet_agg(name, f) for name, f in FACETS.items()},
         "source": list_source(params.near),
     }
     if params.q:
-        body["highlight"] = highlight(params.q)
+        body["highlight"] = highlight(params.q, expansion)
     return body
 
 
-def highlight(q: str) -> dict[str, Any]:
+def facet_agg(name: str, field_name: str) -> dict[str, Any]:
+    terms: dict[str, Any] = {"field": field_name, "size": FACET_SIZE}
+    if name == concept_facet.NAME:
+        terms["exclude"] = concept_facet.not_conditions()  # intervention concepts
+    return {"terms": terms}
+
+
+def highlight(q: str, expansion: Expansion = NO_EXPANSION) -> dict[str, Any]:
+    """Each field marks its own words of `q`; the concepts' labels mark the concepts found."""
     return {
         "fields": {
-            name: {"highlight_query": field_query(name, q), **options}
-            for name, options in HIGHLIGHT_FIELDS.items()
+            **{
+                name: {"highlight_query": field_query(name, q), **options}
+                for name, options in HIGHLIGHT_FIELDS.items()
+            },
+            **concept_highlight(q, expansion),
         },
         "pre_tags": ["<em>"],
         "post_tags": ["</em>"],
@@ -279,6 +303,17 @@ def highlight(q: str) -> dict[str, Any]:
         "number_of_fragments": 3,
         "fragment_size": 150,
     }
+
+
+def concept_highlight(q: str, expansion: Expansion) -> dict[str, Any]:
+    """`concepts.ko` / `concepts.en`: the query's words, and the labels of its concepts (so
+    중풍 marks 뇌졸중, and 폐암 marks the Korean label of an English trial's lung cancer)."""
+    fields = {}
+    for lang, name in LABEL_FIELDS.items():
+        query = field_query(name, q)
+        query["bool"]["should"] += label_highlight(expansion, lang)
+        fields[name] = {"highlight_query": query}
+    return fields
 
 
 def registry_id_query(registry_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 from elasticsearch import AsyncElasticsearch
 
-from service import formatting
+from service import concept_facet, formatting
 from service.apidocs import docs, querystring_schema
 from service.batched_get import BatchedGet
 from service.conditional import not_modified
@@ -68,7 +68,7 @@ async def search_trials(request: web.Request) -> web.Response:
 
     index = request.app[NAMES].trials
     page, response = await page_of(request, TrialSearchQuerySchema(), "search", index, plan)
-    page["facets"] = formatting.facets(response.get("aggregations", {}))
+    page["facets"] = concept_facet.labelled(formatting.facets(response.get("aggregations", {})))
     return json_response(page)
 
 

@@ -107,7 +107,8 @@ def test_user_text_only_reaches_plain_text_queries(q: str) -> None:
 
 
 def test_search_body_shape() -> None:
-    body = search_body(SearchParams(q="당뇨병", sources=("cris",), phases=("phase_3",)))
+    params = SearchParams(q="당뇨병", sources=("cris",), phases=("phase_3",), expand=False)
+    body = search_body(params)
     must = body["query"]["bool"]["must"][0]["bool"]
     text, registry_id = must["must"][0]["dis_max"]["queries"]
     assert text["multi_match"]["query"] == "당뇨병 "  # nori reads the last word as in a sentence
@@ -120,15 +121,17 @@ def test_search_body_shape() -> None:
     assert body["sort"][-1] == {"id": "asc"}
     assert list(body["aggs"]) == [
         *("phase", "status", "source", "department"),
-        *("region", "country", "sex"),
+        *("region", "country", "sex", "condition"),
     ]
     assert "highlight" in body
 
 
 def test_each_field_is_highlighted_by_its_own_query() -> None:
     fields = search_body(SearchParams(q="당뇨병의"))["highlight"]["fields"]
-    assert set(fields) == set(HIGHLIGHT_FIELDS)
+    assert set(fields) == {*HIGHLIGHT_FIELDS, "concepts.ko", "concepts.en"}
     for name, options in fields.items():
+        if name.startswith("concepts."):  # also the labels of the concepts found (expansion)
+            continue
         clauses = options["highlight_query"]["bool"]["should"]
         assert [next(iter(c.values())) for c in clauses] == [{name: "당뇨병의 "}] * 2
 

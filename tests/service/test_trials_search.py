@@ -212,7 +212,7 @@ async def test_facets_count_the_whole_result(client: Client) -> None:
 
 async def test_facets_keep_their_order_and_follow_the_filters(client: Client) -> None:
     body = await (await client.get("/api/v1/trials?country=jp&limit=1")).json()
-    assert list(body["facets"]) == ["phase", "status", "source", "department", *PLACES]
+    assert list(body["facets"]) == ["phase", "status", "source", "department", *PLACES, "condition"]
     countries = {b["value"]: b["count"] for b in body["facets"]["country"]}
     assert countries == {"JP": 3, "US": 1, "KR": 1}  # NCT05819398 runs in all three
     assert [b["value"] for b in body["facets"]["region"]] == ["서울특별시"]

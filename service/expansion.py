@@ -1,0 +1,114 @@
+"""Cross-lingual query expansion: the vocabulary concepts a query mentions (`trials.concepts`,
+longest match, particles and attached nouns tolerated: 폐암의, 폐암환자) also find the trials
+tagged with them at index time, whatever language the trial is written in, so 폐암 finds
+"Lung Cancer" and "dementia" finds 치매.
+
+How it scores, and why:
+- a trial the words of the query find is found as before; one they miss is found when it
+  carries every concept the query mentions (itself or a narrower one: 폐암 finds NSCLC);
+- each concept adds a constant: `CONCEPT_BOOST` when the trial is tagged with it, the smaller
+  `ANCESTOR_BOOST` when only with a narrower concept. Constants, not BM25, so a frequent
+  concept weighs as much as a rare one, and both stay below what a title match scores: a
+  trial found only through a concept ranks under the trials whose titles say the words, and
+  among trials the words find, those tagged with the concept rise above those the words
+  merely brush (폐암 → 폐경 … 유방암). A broad concept (암) lifts its narrower ones by the
+  ancestor constant only, so they never bury the trials that say 암 themselves.
+
+Pure: a query in, query clauses out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from trials.concepts.matcher import matcher
+from trials.concepts.vocabulary import Lang, load
+
+CONCEPT_BOOST = 10.0
+ANCESTOR_BOOST = 5.0
+OFF_TOPIC = 0.05
+# Where the labels of a trial's concepts are stored, per language
+LABEL_FIELDS: dict[Lang, str] = {"ko": "concepts.ko", "en": "concepts.en"}
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The concepts a query mentions, in order of mention."""
+
+    ids: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+    def carries_all(self) -> dict[str, Any]:
+        """A trial tagged with every concept (or with a narrower concept of each)."""
+        return {"bool": {"filter": [_tagged(concept_id) for concept_id in self.ids]}}
+
+    def carries_any(self) -> dict[str, Any]:
+        """A trial tagged with at least one of the concepts (or a narrower one)."""
+        return {"bool": {"should": [_tagged(c) for c in self.ids], "minimum_should_match": 1}}
+
+    def scoring(self) -> list[dict[str, Any]]:
+        """Per concept: the concept constant, or the ancestor constant, whichever applies."""
+        return [_weighed(concept_id) for concept_id in self.ids]
+
+    def labels(self, lang: Lang) -> tuple[str, ...]:
+        """The concepts' labels in `lang`, as tagging stores them (their preferred names)."""
+        vocabulary = load()
+        return tuple(vocabulary.get(c).names(lang).preferred for c in self.ids)
+
+
+NO_EXPANSION = Expansion()
+
+
+def expansion_of(q: str) -> Expansion:
+    return Expansion(tuple(matcher().concept_ids(q)))
+
+
+def widened(text_query: dict[str, Any], expansion: Expansion) -> dict[str, Any]:
+    """`text_query`, or the trials carrying the concepts, scored by the text query plus the
+    concept constants. Without concepts, `text_query` unchanged."""
+    if not expansion:
+        return text_query
+    found = {"bool": {"should": [text_query, expansion.carries_all()], "minimum_should_match": 1}}
+    return {
+        "boosting": {
+            "positive": {"bool": {"must": [found], "should": expansion.scoring()}},
+            "negative": {"bool": {"must_not": [expansion.carries_any()]}},
+            "negative_boost": OFF_TOPIC,
+        }
+    }
+
+
+def label_highlight(expansion: Expansion, lang: Lang) -> list[dict[str, Any]]:
+    """What marks a concept's label in a hit's `concepts.<lang>`: the label as a phrase."""
+    name = LABEL_FIELDS[lang]
+    return [{"match_phrase": {name: label}} for label in expansion.labels(lang)]
+
+
+def _tagged(concept_id: str) -> dict[str, Any]:
+    return {
+        "bool": {
+            "should": [
+                {"term": {"concepts.id": concept_id}},
+                {"term": {"concept_ancestors": concept_id}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _weighed(concept_id: str) -> dict[str, Any]:
+    return {
+        "dis_max": {
+            "queries": [
+                _constant({"term": {"concepts.id": concept_id}}, CONCEPT_BOOST),
+                _constant({"term": {"concept_ancestors": concept_id}}, ANCESTOR_BOOST),
+            ]
+        }
+    }
+
+
+def _constant(query: dict[str, Any], boost: float) -> dict[str, Any]:
+    return {"constant_score": {"filter": query, "boost": boost}}
