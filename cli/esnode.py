@@ -1,4 +1,5 @@
-"""`trials es start | stop | status | init`: the local node and the indices behind aliases."""
+"""`trials es start | stop | status | init`: the local node (or a local cluster of up to three
+nodes, `--nodes N`) and the indices behind aliases."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def register(commands: Any) -> None:
     for name, help_text, handler in (
         (
             "start",
-            "Provision (Maven, plugin build) and start the local node; no-op if running.",
+            "Provision (Maven, plugin build) and start the local node (or --nodes N of them); "
+            "no-op if running.",
             start,
         ),
         (
@@ -27,22 +29,42 @@ def register(commands: Any) -> None:
             "Fetch the node and build (with its tests) and install the Korean plugin.",
             install,
         ),
-        ("stop", "Stop the local node started by `trials es start`.", stop),
-        ("status", "Print version, health, plugins, data path and heap of the node.", status),
+        ("stop", "Stop the local node, every node of it, that `trials es start` started.", stop),
+        (
+            "status",
+            "Print version, health, plugins, data path and heap, and every node of the cluster.",
+            status,
+        ),
         ("init", "Create the versioned indices behind their aliases (idempotent).", init),
     ):
         parser = add_command(sub, name, help_text)
         parser.set_defaults(handler=handler)
         if handler is status:
             add_json_flag(parser)
+        if handler is start:
+            _add_nodes_option(parser)
 
 
-def _node(settings: Settings) -> Any:
+def _add_nodes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--nodes",
+        type=int,
+        choices=(1, 2, 3),
+        default=1,
+        help="how many nodes (default 1: the single node). More form one cluster: HTTP ports "
+        "TRIALS_ES_PORT+i, transport +100, 512 MiB heap each",
+    )
+
+
+def _node(settings: Settings, nodes: int | None = None) -> Any:
+    """The local cluster: `nodes` members, or as many as its last start had."""
+    from localnode.cluster import LocalCluster
     from localnode.layout import Layout
-    from localnode.node import LocalNode
+    from localnode.topology import Topology
 
-    layout = Layout.for_settings(settings.es_home, settings.es_port)
-    return LocalNode(layout, say=_say)
+    base = Layout.for_settings(settings.es_home, settings.es_port)
+    topology = Topology.recorded(base) if nodes is None else Topology(base, nodes)
+    return LocalCluster(topology, say=_say)
 
 
 def _say(line: str) -> None:
@@ -69,25 +91,28 @@ def _reported() -> Iterator[None]:
 def start(args: argparse.Namespace, settings: Settings) -> int:
     _local_only(settings)
     with _reported():
-        started = _node(settings).start()
+        cluster = _node(settings, args.nodes)
+        started = cluster.start()
+    where = ", ".join(cluster.urls)
     if started.already_running:
-        print(f"Elasticsearch is already running at {started.url}")
+        print(f"Elasticsearch is already running at {where}")
     else:
-        print(f"Elasticsearch started at {started.url} in {started.seconds:.1f}s")
+        print(f"Elasticsearch started at {where} in {started.seconds:.1f}s")
     return 0
 
 
 def install(args: argparse.Namespace, settings: Settings) -> int:
     with _reported():
-        java_home = _node(settings).provision()
+        java_home = _node(settings).nodes[0].provision()
     print(f"Elasticsearch and the Korean analysis plugin are installed (Java: {java_home})")
     return 0
 
 
 def stop(args: argparse.Namespace, settings: Settings) -> int:
     _local_only(settings)
-    if _node(settings).stop():
-        print("Elasticsearch stopped")
+    stopped = _node(settings).stop()
+    if stopped:
+        print("Elasticsearch stopped" + (f" ({stopped} nodes)" if stopped > 1 else ""))
     else:
         print("Elasticsearch was not running (no live node from `trials es start`)")
     return 0
@@ -116,13 +141,35 @@ STATUS_LABELS = {
 
 
 def status_table(info: dict[str, Any]) -> str:
-    """The node's status as `label  value` lines (lists comma-separated, unknown `-`)."""
+    """The status as `label  value` lines (lists comma-separated, unknown `-`), then the
+    cluster's name and one `node` line per node, its fields in columns of their own."""
     rows: list[list[str]] = []
     for key, label in STATUS_LABELS.items():
         value = info.get(key)
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         rows.append([label, "-" if shown in (None, "") else str(shown)])
+    nodes = info.get("nodes") or []
+    if nodes:
+        count = f"{len(nodes)} node" + ("s" if len(nodes) > 1 else "")
+        rows.append(["cluster", f"{info.get('cluster_name')} ({count})"])
+        rows += [["node", line] for line in node_lines(nodes)]
     return aligned(rows)
+
+
+def node_lines(nodes: list[dict[str, Any]]) -> list[str]:
+    """Each node as `name  master|-  roles  heap MiB  http address  pid N`, columns aligned."""
+    cells = [
+        [
+            str(node["name"]),
+            "master" if node["master"] else "-",
+            str(node["roles"]),
+            f"{node['heap_max_mb']} MiB",
+            str(node["http"]),
+            f"pid {node['pid']}",
+        ]
+        for node in nodes
+    ]
+    return aligned(cells).splitlines()
 
 
 def init(args: argparse.Namespace, settings: Settings) -> int:

@@ -54,9 +54,5 @@ class Layout:
         return self.node_dir / "es.pid"
 
     @property
-    def log_file(self) -> Path:
-        return self.logs_dir / "trials-local.log"
-
-    @property
     def transport_port(self) -> int:
         return self.port + 100

@@ -1,4 +1,5 @@
-"""Start, stop and describe the local node. `start` provisions everything it needs first."""
+"""Start, stop and describe one local node. `start` provisions everything it needs first;
+a node may be one member of a local cluster (`localnode.cluster` starts those together)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from localnode import config, distribution, jdk, plugin, probe, runas
 from localnode.errors import LocalNodeError
 from localnode.layout import Layout
 from localnode.progress import Heartbeat, StepTimedOut, run_with_heartbeat
+from localnode.topology import Topology
 
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 60.0
@@ -29,9 +31,12 @@ class Started:
 
 
 class LocalNode:
-    def __init__(self, layout: Layout, say: Say = lambda _: None) -> None:
+    def __init__(
+        self, layout: Layout, say: Say = lambda _: None, topology: Topology | None = None
+    ) -> None:
         self.layout = layout
         self.say = say
+        self.topology = topology or Topology(layout)  # alone unless told otherwise
 
     @property
     def url(self) -> str:
@@ -46,15 +51,16 @@ class LocalNode:
             return None
         return pid if str(self.layout.es_home).encode() in cmdline else None
 
-    def provision(self) -> Path:
-        """Distribution, user, config and plugin in place; returns the Java home used."""
+    def provision(self, bootstrap: bool = False) -> Path:
+        """Distribution, user, config and plugin in place; returns the Java home used.
+        `bootstrap`: the node's cluster starts for the first time (see config)."""
         java_home = jdk.find_java_home()
         if self.layout.run_as:
             runas.ensure_user(self.layout.run_as, self.layout.root)
         if not (self.layout.es_home / "lib").is_dir():
             self.say("fetching Elasticsearch with Maven (first run only)…")
         distribution.ensure_distribution(self.layout.root, java_home, self.say)
-        config.write(self.layout)
+        config.write(self.layout, self.topology, bootstrap)
         if plugin.needs_build():
             self.say("building the Korean analysis plugin with Maven…")
             plugin.build(self.layout.es_home, java_home, say=self.say)
@@ -70,24 +76,29 @@ class LocalNode:
     def start(self) -> Started:
         if self.running_pid() is not None and probe.health(self.url):
             return Started(self.url, already_running=True, seconds=0.0)
-        self._clear_stale_pid()
-        if probe.port_in_use(self.layout.port):
-            raise LocalNodeError(
-                f"port {self.layout.port} is taken by another process; stop it or set "
-                f"TRIALS_ES_PORT to a free port"
-            )
+        self.topology.check_size()
+        self.clear_stale_pid()
+        self.check_ports_free()
         java_home = self.provision()
         heartbeat = Heartbeat(self.say, f"waiting for Elasticsearch at {self.url}")
-        self._launch(java_home, heartbeat)
+        self.launch(java_home, heartbeat)
         self._wait_healthy(heartbeat)
         return Started(self.url, already_running=False, seconds=heartbeat.elapsed())
 
-    def _clear_stale_pid(self) -> None:
+    def check_ports_free(self) -> None:
+        for port in (self.layout.port, self.layout.transport_port):
+            if probe.port_in_use(port):
+                raise LocalNodeError(
+                    f"port {port} is taken by another process; stop it or set "
+                    f"TRIALS_ES_PORT to a free port"
+                )
+
+    def clear_stale_pid(self) -> None:
         if self.layout.pid_file.exists() and self.running_pid() is None:
             self.say(f"removing stale pid file {self.layout.pid_file}")
             self.layout.pid_file.unlink()
 
-    def _launch(self, java_home: Path, heartbeat: Heartbeat) -> None:
+    def launch(self, java_home: Path, heartbeat: Heartbeat) -> None:
         """`elasticsearch -d`, which returns once the node has started (most of the wait)."""
         env = {"ES_JAVA_HOME": str(java_home), "ES_PATH_CONF": str(self.layout.config_dir)}
         argv = [
@@ -121,7 +132,7 @@ class LocalNode:
         )
 
     def log_tail(self, lines: int = 30) -> str:
-        log = self.layout.logs_dir / f"trials-local-{self.layout.port}.log"
+        log = self.topology.log_file(self.layout)
         if not log.is_file():
             return f"(no log at {log})"
         return f"--- last lines of {log} ---\n" + "\n".join(
@@ -130,18 +141,28 @@ class LocalNode:
 
     def stop(self) -> bool:
         """Stop the node this tool started; False when it was not running."""
+        pid = self.terminate()
+        if pid is not None:
+            self.wait_gone(pid)
+        return pid is not None
+
+    def terminate(self) -> int | None:
+        """Ask the node to shut down (it does so cleanly on TERM); its pid, None if not running."""
         pid = self.running_pid()
         if pid is None:
-            self._clear_stale_pid()
-            return False
-        os.kill(pid, signal.SIGTERM)  # Elasticsearch shuts down cleanly on TERM
+            self.clear_stale_pid()
+            return None
+        os.kill(pid, signal.SIGTERM)
+        return pid
+
+    def wait_gone(self, pid: int) -> None:
+        """Until `pid` has exited; killed when it outlives the stop timeout."""
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
             time.sleep(0.2)
         if Path(f"/proc/{pid}").exists():
             os.kill(pid, signal.SIGKILL)
         self.layout.pid_file.unlink(missing_ok=True)
-        return True
 
     def status(self) -> dict[str, Any]:
         """Version, health, plugins, data path and heap of a running node."""

@@ -14,13 +14,19 @@ def get_json(url: str, timeout: float = 5.0) -> Any:
         return json.loads(response.read())
 
 
-def health(base_url: str, timeout: float = 2.0) -> dict[str, Any] | None:
-    """Cluster health once the node answers (there is no `GET /` in this distribution)."""
+def health(base_url: str, timeout: float = 2.0, nodes: int | None = None) -> dict[str, Any] | None:
+    """Cluster health once the node answers (there is no `GET /` in this distribution), at
+    least yellow and, given `nodes`, with that many nodes joined; None otherwise."""
+    query = "wait_for_status=yellow&timeout=1s"
+    if nodes is not None:
+        query += f"&wait_for_nodes={nodes}"
     try:
-        result = get_json(f"{base_url}/_cluster/health?wait_for_status=yellow&timeout=1s", timeout)
+        result = get_json(f"{base_url}/_cluster/health?{query}", timeout)
     except (urllib.error.URLError, OSError, ValueError):
         return None
-    return result if isinstance(result, dict) else None
+    if not isinstance(result, dict) or result.get("timed_out"):
+        return None
+    return result
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:

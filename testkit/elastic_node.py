@@ -122,3 +122,37 @@ def private_node() -> Iterator[Any]:
     finally:
         node.stop()
         shutil.rmtree(base.node_dir, ignore_errors=True)
+
+
+def free_port_run(count: int) -> int:
+    """A port P with P..P+count-1 and their transport ports (+100) all free, for a cluster."""
+    from localnode.probe import port_in_use
+
+    while True:
+        base = free_port()
+        wanted = [base + i for i in range(count)] + [base + 100 + i for i in range(count)]
+        if max(wanted) < 65536 and not any(port_in_use(port) for port in wanted):
+            return base
+
+
+@contextmanager
+def private_cluster(size: int) -> Iterator[Any]:
+    """A cluster of `size` nodes of our own (same install, free ports, own data), for tests
+    that kill nodes; stopped and removed afterwards. Yields the LocalCluster."""
+    import shutil
+
+    from localnode.cluster import LocalCluster
+    from localnode.layout import Layout
+    from localnode.topology import Topology
+    from trials.settings import Settings
+
+    settings = Settings.from_env()
+    base = Layout.for_settings(settings.es_home, free_port_run(size))
+    cluster = LocalCluster(Topology(base, size))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+        for member in cluster.topology.members:
+            shutil.rmtree(member.node_dir, ignore_errors=True)

@@ -15,8 +15,17 @@ def client_options(settings: Settings) -> dict[str, Any]:
     options: dict[str, Any] = {
         "hosts": list(settings.es_hosts),
         "request_timeout": settings.es_timeout_s,
+        # A request that fails on a node (connection refused or reset, a timeout, 429/502/
+        # 503/504) is sent again to the next node, round robin, while the failed node rests
+        # (backoff doubling from 1 s up to 30 s): with a node of a cluster gone, callers see
+        # no error. Enough retries to reach every configured node, and never fewer than 2.
         "retry_on_timeout": True,
-        "max_retries": 2,
+        "max_retries": max(2, len(settings.es_hosts)),
+        "node_selector_class": "round_robin",
+        # The configured hosts only: sniffing would replace them with the nodes' publish
+        # addresses, which a client behind Docker, a proxy or a cloud endpoint cannot reach.
+        "sniff_on_start": False,
+        "sniff_on_node_failure": False,
         # orjson (a dependency anyway) parses and writes several times faster than json
         "serializer": OrjsonSerializer(),
     }
