@@ -7,13 +7,18 @@ import secrets
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from aiohttp_apispec import setup_aiohttp_apispec, validation_middleware
+from aiohttp_apigami import validation_middleware
 from elasticsearch import AsyncElasticsearch
 
+from service.apidocs import build_spec
 from service.batched_get import BatchedGet
+from service.compression import compression_middleware
+from service.cors import setup_cors
 from service.cursor import CursorCodec
+from service.docsui import setup_docs
 from service.errors import problem_middleware, raise_invalid_parameters
 from service.keys import CURSORS, DOCS, ES, LAUNCHER, NAMES, SETTINGS
+from service.requestid import answer_request_id
 from service.routes import setup_routes
 from trials import __version__
 from trials.es import make_client
@@ -28,8 +33,19 @@ with Korean full-text search.
   day in Asia/Seoul, and date ranges are inclusive at both ends.
 * Errors are RFC 9457 `application/problem+json`, naming the offending parameter.
 * Lists page with `offset` + `limit` (up to 10,000 deep), or with `cursor=*` and then each
-  response's `next_cursor`, which reads every page from one consistent snapshot.
+  response's `next_cursor` (also in its `Link: <…>; rel="next"` header), which reads every
+  page from one consistent snapshot. `/api/v1/trials/export` streams every match at once.
+* `fields=` keeps only the named top-level fields of each trial; `facets=false` skips the
+  search's counts.
+* Responses of 1 KiB and more are gzip- or deflate-compressed when the request's
+  `Accept-Encoding` allows it. Every GET also answers HEAD. Every response carries
+  `X-Request-Id` (yours, if you send a sane one), also found in problem bodies.
 """
+TAGS = [
+    {"name": "trials", "description": "Search, recent changes, export and one trial"},
+    {"name": "sync runs", "description": "The sync log, and starting runs (admin)"},
+    {"name": "operations", "description": "Liveness, readiness, versions, freshness"},
+]
 
 
 # A request line up to 1 MiB reaches our validation, so even a 100,000-character `q` or
@@ -66,7 +82,8 @@ def create_app(
     """`es`: a client owned by the caller (not closed here); otherwise one is made and closed
     with the app. `launcher`: starts sync runs for POST /api/v1/sync-runs (None: disabled)."""
     app = web.Application(
-        middlewares=[problem_middleware, validation_middleware],
+        # outermost first: compression sees every finished response, problems included
+        middlewares=[compression_middleware, problem_middleware, validation_middleware],
         handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_HEADER},
     )
     app[SETTINGS] = settings
@@ -74,30 +91,26 @@ def create_app(
     app[CURSORS] = CursorCodec(cursor_secret(settings))
     app[LAUNCHER] = launcher
     app.cleanup_ctx.append(_es_context(es))
+    app.on_response_prepare.append(answer_request_id)
     setup_routes(app)
-    setup_aiohttp_apispec(
+    spec = build_spec(
         app,
+        raise_invalid_parameters,
         title="trials API",
         version=__version__,
         info={"description": DESCRIPTION},
-        url="/api/docs/swagger.json",
-        swagger_path="/api/docs",
-        static_path="/api/docs/static",
-        error_callback=raise_invalid_parameters,
-        in_place=True,
-        produces=["application/json", "application/problem+json"],
-        tags=[
-            {"name": "trials", "description": "Search, recent changes and one trial"},
-            {"name": "sync runs", "description": "The sync log, and starting runs (admin)"},
-            {"name": "operations", "description": "Liveness, readiness, versions, freshness"},
-        ],
-        securityDefinitions={
-            "admin_token": {
-                "type": "apiKey",
-                "in": "header",
-                "name": "Authorization",
-                "description": "Admin endpoints: `Bearer <TRIALS_ADMIN_TOKEN>`",
-            }
-        },
+        tags=TAGS,
     )
+    setup_docs(app, spec)
+    answer_head(app)
+    setup_cors(app, settings.cors_origins)
     return app
+
+
+def answer_head(app: web.Application) -> None:
+    """HEAD on every GET route (curl -I, uptime probes): the same handler; aiohttp sends the
+    headers only. Added after the spec is built, which documents GET alone."""
+    for resource in app.router.resources():
+        routes = {route.method: route for route in resource}
+        if "GET" in routes and "HEAD" not in routes and isinstance(resource, web.Resource):
+            resource.add_route("HEAD", routes["GET"].handler)

@@ -28,6 +28,7 @@ from elasticsearch import (
 from marshmallow import ValidationError
 
 from service.jsonio import json_response
+from service.requestid import request_id
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +54,15 @@ class Problem(Exception):
         self.errors = errors
         self.headers = dict(headers or {})
 
-    def response(self, instance: str) -> web.Response:
+    def response(self, request: web.Request) -> web.Response:
         return problem_response(
-            self.status, self.title, self.detail, instance, self.slug, self.errors, self.headers
+            request,
+            self.status,
+            self.title,
+            self.detail,
+            self.slug,
+            self.errors,
+            self.headers,
         )
 
 
@@ -94,20 +101,22 @@ class Unavailable(Problem):
 
 
 def problem_response(
+    request: web.Request,
     status: int,
     title: str,
     detail: str,
-    instance: str,
     slug: str | None = None,
     errors: list[dict[str, str]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> web.Response:
+    """The problem body; `instance` is the request's path, `request_id` its X-Request-Id."""
     body: dict[str, Any] = {
         "type": f"urn:trials:problem:{slug}" if slug else "about:blank",
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": instance,
+        "instance": request.path,
+        "request_id": request_id(request),
     }
     if errors:
         body["errors"] = errors
@@ -118,58 +127,56 @@ def _passed_headers(exc: web.HTTPException) -> dict[str, str]:
     return {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After")}
 
 
+def _bad_gateway(request: web.Request) -> web.Response:
+    return problem_response(
+        request, 502, "Bad gateway", "the search backend failed", "backend-error"
+    )
+
+
 @web.middleware
 async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except Problem as problem:
-        return problem.response(request.path)
+        return problem.response(request)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
         detail = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
         return problem_response(
-            exc.status, exc.reason, detail, request.path, headers=_passed_headers(exc)
+            request, exc.status, exc.reason, detail, headers=_passed_headers(exc)
         )
     except (ConnectionError, ConnectionTimeout) as exc:
         logger.warning("Elasticsearch unreachable: %s", exc)
-        return Unavailable("the search backend is unreachable; retry shortly").response(
-            request.path
-        )
+        return Unavailable("the search backend is unreachable; retry shortly").response(request)
     except NotFoundError as exc:
         # Routes turn missing documents into NotFound themselves; a missing index is a setup
         # problem, anything else that 404s down there is the backend failing us.
         if exc.error != "index_not_found_exception":
             logger.error("Elasticsearch 404: %s", exc)
-            return problem_response(
-                502, "Bad gateway", "the search backend failed", request.path, "backend-error"
-            )
+            return _bad_gateway(request)
         logger.error("Elasticsearch index missing: %s", exc)
         return Unavailable("the indices are not initialised; run `trials es init`").response(
-            request.path
+            request
         )
     except BadRequestError as exc:
         logger.warning("Elasticsearch rejected a query: %s", exc)
         return problem_response(
+            request,
             400,
             "Query rejected",
             "the search backend rejected the query",
-            request.path,
             "query-rejected",
         )
     except ApiError as exc:
         if exc.meta.status in (429, 503):
-            return Unavailable("the search backend is overloaded; retry shortly").response(
-                request.path
-            )
+            return Unavailable("the search backend is overloaded; retry shortly").response(request)
         logger.error("Elasticsearch error %s: %s", exc.meta.status, exc)
-        return problem_response(
-            502, "Bad gateway", "the search backend failed", request.path, "backend-error"
-        )
+        return _bad_gateway(request)
     except Exception:
         logger.exception("error handling %s %s", request.method, request.path)
         return problem_response(
-            500, Problem.title, "unexpected error; it has been logged", request.path, Problem.slug
+            request, 500, Problem.title, "unexpected error; it has been logged", Problem.slug
         )
 
 
@@ -200,7 +207,7 @@ def _reasons(value: Any) -> list[str]:
 def raise_invalid_parameters(
     error: ValidationError, req: Any, schema: Any, *, error_status_code: Any, error_headers: Any
 ) -> NoReturn:
-    """aiohttp-apispec's error_callback: a failed schema load becomes a 400 problem."""
+    """The validation layer's error_callback: a failed schema load becomes a 400 problem."""
     errors = flatten_messages(error.messages, "querystring")
     detail = "; ".join(f"{e['name']}: {e['reason']}" for e in errors)
     raise InvalidParameters(detail, errors=errors)

@@ -88,6 +88,14 @@ def recent_item(
     return item
 
 
+def select(item: dict[str, Any], names: tuple[str, ...] | None) -> dict[str, Any]:
+    """Only the fields named by `fields=` (all without it), in the order named; a field the
+    trial lacks stays absent."""
+    if names is None:
+        return item
+    return {name: item[name] for name in names if name in item}
+
+
 def sync_run(hit: Mapping[str, Any]) -> dict[str, Any]:
     """A sync-log document is shown as stored."""
     return dict(hit["_source"])
@@ -133,9 +141,12 @@ def last_modified(source: Mapping[str, Any]) -> datetime | None:
     return max(moments) if moments else None
 
 
-def etag(source: Mapping[str, Any]) -> str:
-    """Changes whenever the content, its change time or its removal changes."""
+def etag(source: Mapping[str, Any], names: tuple[str, ...] | None = None) -> str:
+    """Changes whenever the content, its change time or its removal changes, and differs for
+    each choice of `fields=` (another representation)."""
     basis = "|".join(str(source.get(k) or "") for k in ("content_hash", "changed_at", "removed_at"))
+    if names is not None:
+        basis += "|" + ",".join(names)
     return '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
 
 

@@ -28,7 +28,8 @@ from service.schemas.fields import MAX_RESULT_WINDOW
 
 KEEP_ALIVE = "5m"
 DEFAULT_LIMIT = 20
-PAGING_PARAMS = ("cursor", "limit", "offset")
+# Per page, so not remembered by a cursor: where the page is, its size, whether to count facets
+PAGING_PARAMS = ("cursor", "limit", "offset", "facets")
 START = "*"
 
 
@@ -84,6 +85,18 @@ async def page_of(
         next_cursor=fetched.next_cursor,
     )
     return page, fetched.response
+
+
+def next_link(request: web.Request, page: dict[str, Any]) -> dict[str, str]:
+    """`Link: <…>; rel="next"` (RFC 8288) when a cursor page has a next one: this path with
+    the next cursor, and the page size if one was asked for (a cursor remembers the rest)."""
+    cursor = page.get("next_cursor")
+    if not cursor:
+        return {}
+    query = {"cursor": cursor}
+    if "limit" in request.query:
+        query["limit"] = str(page["limit"])
+    return {"Link": f'<{request.rel_url.with_query(query)}>; rel="next"'}
 
 
 def query_pairs(request: web.Request) -> tuple[tuple[str, str], ...]:

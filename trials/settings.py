@@ -82,6 +82,16 @@ def _url(raw: str) -> str:
     return url
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    """Browser origins (`scheme://host[:port]`, no path), or `*` for any."""
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if origin != "*" and (scheme not in ("http", "https") or not rest or "/" in rest):
+            raise ValueError(f"expected origins such as https://app.example.org, got {origin!r}")
+    return origins
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
@@ -192,6 +202,12 @@ class Settings:
         _text,
         "",
         "Key signing API page cursors; empty = random per process (cursors die on restart)",
+    )
+    cors_origins: tuple[str, ...] = _env(
+        "TRIALS_CORS_ORIGINS",
+        _origins,
+        (),
+        "Browser origins allowed to call the API (CORS), comma-separated, or *; empty = CORS off",
     )
     log_level: str = _env(
         "TRIALS_LOG_LEVEL", _choice("debug", "info", "warning", "error"), "info", "Log level"

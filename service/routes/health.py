@@ -8,7 +8,7 @@ from aiohttp import web
 from elasticsearch import ApiError, AsyncElasticsearch, TransportError
 
 import mappings
-from service.apidocs import docs
+from service.apidocs import docs, response
 from service.errors import Unavailable
 from service.jsonio import json_response
 from service.keys import ES, NAMES
@@ -23,11 +23,11 @@ TAGS = ["operations"]
 READ_SPECS = ("trials", "sync_log")
 
 
-@routes.get("/health", allow_head=False)
+@routes.get("/health")
 @docs(
     tags=TAGS,
     summary="The process is alive (does not touch Elasticsearch)",
-    responses={200: {"schema": HealthSchema, "description": "Alive"}},
+    responses={200: response("Alive", HealthSchema)},
 )
 async def health(request: web.Request) -> web.Response:
     return json_response({"status": "ok"})
@@ -63,11 +63,11 @@ async def readiness(es: AsyncElasticsearch, names: Names) -> list[dict[str, Any]
     return checks
 
 
-@routes.get("/ready", allow_head=False)
+@routes.get("/ready")
 @docs(
     tags=TAGS,
     summary="Ready to serve: node reachable, aliases present, mapping versions as expected",
-    responses={200: {"schema": ReadySchema, "description": "Ready"}, 503: UNAVAILABLE},
+    responses={200: response("Ready", ReadySchema), 503: UNAVAILABLE},
 )
 async def ready(request: web.Request) -> web.Response:
     checks = await readiness(request.app[ES], request.app[NAMES])
@@ -108,12 +108,12 @@ async def last_syncs(es: AsyncElasticsearch, alias: str) -> dict[str, Any]:
     return found
 
 
-@routes.get("/api/v1/version", allow_head=False)
+@routes.get("/api/v1/version")
 @docs(
     tags=TAGS,
     summary="App and mapping versions, and the last completed sync per source",
     responses={
-        200: {"schema": VersionSchema, "description": "Versions and data freshness"},
+        200: response("Versions and data freshness", VersionSchema),
         503: UNAVAILABLE,
     },
 )

@@ -12,7 +12,7 @@ from aiohttp import web
 from marshmallow import ValidationError
 
 from service import formatting
-from service.apidocs import docs, querystring_schema
+from service.apidocs import docs, json_body, parameter, querystring_schema, response
 from service.errors import (
     Conflict,
     Forbidden,
@@ -23,7 +23,7 @@ from service.errors import (
 )
 from service.jsonio import json_response
 from service.keys import ES, LAUNCHER, NAMES, SETTINGS
-from service.paging import Paging, Plan, page_of
+from service.paging import Paging, Plan, next_link, page_of
 from service.schemas import examples
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
 from service.schemas.sync_runs import (
@@ -54,7 +54,7 @@ def runs_body(parsed: dict[str, Any]) -> dict[str, Any]:
     return {"query": {"bool": {"filter": filters}}, "sort": SORT}
 
 
-@routes.get(BASE, allow_head=False)
+@routes.get(BASE)
 @docs(
     tags=TAGS,
     summary="Sync runs, newest first",
@@ -63,11 +63,12 @@ def runs_body(parsed: dict[str, Any]) -> dict[str, Any]:
     "to 10,000 deep) or walk every page consistently with `cursor=*` then `next_cursor`, as "
     "the trial lists do.",
     responses={
-        200: {
-            "schema": SyncRunPageSchema,
-            "description": "A page of runs",
-            "examples": {"application/json": examples.SYNC_RUN_PAGE},
-        },
+        200: response(
+            "A page of runs",
+            SyncRunPageSchema,
+            examples.SYNC_RUN_PAGE,
+            headers={"Link": 'On cursor pages with a next one: `<next page URL>; rel="next"`'},
+        ),
         400: BAD_PARAMETER,
         503: UNAVAILABLE,
     },
@@ -79,28 +80,16 @@ async def list_runs(request: web.Request) -> web.Response:
 
     index = request.app[NAMES].sync_log
     page, _ = await page_of(request, SyncRunQuerySchema(), "sync-runs", index, plan)
-    return json_response(page)
+    return json_response(page, headers=next_link(request, page))
 
 
-@routes.get(BASE + "/{run_id}", allow_head=False)
+@routes.get(BASE + "/{run_id}")
 @docs(
     tags=TAGS,
     summary="One sync run",
-    parameters=[
-        {
-            "in": "path",
-            "name": "run_id",
-            "type": "string",
-            "required": True,
-            "x-example": examples.SYNC_RUN["run_id"],
-        }
-    ],
+    parameters=[parameter("path", "run_id", "The run's id", str(examples.SYNC_RUN["run_id"]))],
     responses={
-        200: {
-            "schema": SyncRunSchema,
-            "description": "The run",
-            "examples": {"application/json": examples.SYNC_RUN},
-        },
+        200: response("The run", SyncRunSchema, examples.SYNC_RUN),
         404: problem(
             404,
             "No run with this id",
@@ -156,27 +145,23 @@ async def _body(request: web.Request) -> dict[str, Any]:
     description="Starts one background run per source and answers at once with 202 and where "
     "to follow them. Requires `Authorization: Bearer <TRIALS_ADMIN_TOKEN>`; disabled (403) "
     "when no token is configured.",
-    parameters=[
-        {"in": "body", "name": "body", "required": True, "schema": StartSyncSchema},
-    ],
+    requestBody=json_body(StartSyncSchema),
     security=[{"admin_token": []}],
     responses={
-        202: {
-            "schema": StartedSchema,
-            "description": "Started; Location names the run(s)",
-            "headers": {"Location": {"type": "string"}},
-            "examples": {
-                "application/json": {
-                    "runs": [
-                        {
-                            "run_id": examples.SYNC_RUN["run_id"],
-                            "source": "cris",
-                            "href": f"{BASE}/{examples.SYNC_RUN['run_id']}",
-                        }
-                    ]
-                }
+        202: response(
+            "Started; Location names the run(s)",
+            StartedSchema,
+            {
+                "runs": [
+                    {
+                        "run_id": examples.SYNC_RUN["run_id"],
+                        "source": "cris",
+                        "href": f"{BASE}/{examples.SYNC_RUN['run_id']}",
+                    }
+                ]
             },
-        },
+            headers={"Location": "The run, or the list of the runs started"},
+        ),
         400: BAD_PARAMETER,
         401: problem(
             401,

@@ -8,13 +8,13 @@ from aiohttp import web
 from elasticsearch import AsyncElasticsearch
 
 from service import concept_facet, formatting
-from service.apidocs import docs, querystring_schema
+from service.apidocs import docs, parameter, querystring_schema, response
 from service.batched_get import BatchedGet
 from service.conditional import not_modified
 from service.errors import NotFound
 from service.jsonio import json_response
 from service.keys import DOCS, ES, NAMES
-from service.paging import Paging, Plan, page_of
+from service.paging import Paging, Plan, next_link, page_of
 from service.params import recent_params, search_params
 from service.recent import CREATED_FIELD, recent_body
 from service.schemas import examples
@@ -24,6 +24,7 @@ from service.schemas.trials import (
     RecentPageSchema,
     RecentQuerySchema,
     SearchPageSchema,
+    TrialQuerySchema,
     TrialSearchQuerySchema,
 )
 from service.search import registry_doc_id, registry_id_query, search_body
@@ -33,11 +34,16 @@ TAGS = ["trials"]
 MAX_ID_LENGTH = 200
 
 
-def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"schema": schema, "description": description, "examples": {"application/json": example}}
+PAGE_HEADERS = {"Link": 'On cursor pages with a next one: `<next page URL>; rel="next"`'}
 
 
-@routes.get("/api/v1/trials", allow_head=False)
+def wants_facets(request: web.Request, paging: Paging) -> bool:
+    """As asked; by default on a first page only (a continued walk has its counts already)."""
+    asked = request["querystring"].get("facets")
+    return paging.state is None if asked is None else bool(asked)
+
+
+@routes.get("/api/v1/trials")
 @docs(
     tags=TAGS,
     summary="Search trials",
@@ -49,30 +55,47 @@ def _ok(schema: Any, example: dict[str, Any], description: str) -> dict[str, Any
     "`/api/v1/trials?near=37.5665,126.978&within_km=10`. Items are compact (eligibility "
     "summary, the regions and countries of the sites); the detail has the whole record. "
     "Removed trials are left out unless `include_removed=true`. Page with `offset`/`limit` "
-    "(up to 10,000 deep) or walk every page consistently with `cursor=*` then `next_cursor`.",
+    "(up to 10,000 deep) or walk every page consistently with `cursor=*` then `next_cursor` "
+    "(or the `Link` header). `fields=id,title,status` keeps only those fields of each item; "
+    "`facets=false` skips the counts. Every match at once: `/api/v1/trials/export`.",
     responses={
-        200: _ok(SearchPageSchema, examples.SEARCH_PAGE, "A page of matching trials"),
+        200: response(
+            "A page of matching trials",
+            SearchPageSchema,
+            examples.SEARCH_PAGE,
+            headers=PAGE_HEADERS,
+        ),
         400: BAD_PARAMETER,
         503: UNAVAILABLE,
     },
 )
 @querystring_schema(TrialSearchQuerySchema)
 async def search_trials(request: web.Request) -> web.Response:
+    facets = True
+
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
-        params = search_params(parsed)
+        nonlocal facets
+        params, names = search_params(parsed), parsed.get("fields_")
         by_distance = params.effective_sort == "distance"
+        body = search_body(params)
+        facets = wants_facets(request, paging)
+        if not facets:
+            del body["aggs"]
         return Plan(
-            search_body(params),
-            lambda hit: formatting.search_item(hit, params.near, by_distance),
+            body,
+            lambda hit: formatting.select(
+                formatting.search_item(hit, params.near, by_distance), names
+            ),
         )
 
     index = request.app[NAMES].trials
-    page, response = await page_of(request, TrialSearchQuerySchema(), "search", index, plan)
-    page["facets"] = concept_facet.labelled(formatting.facets(response.get("aggregations", {})))
-    return json_response(page)
+    page, found = await page_of(request, TrialSearchQuerySchema(), "search", index, plan)
+    if facets:
+        page["facets"] = concept_facet.labelled(formatting.facets(found.get("aggregations", {})))
+    return json_response(page, headers=next_link(request, page))
 
 
-@routes.get("/api/v1/trials/recent", allow_head=False)
+@routes.get("/api/v1/trials/recent")
 @docs(
     tags=TAGS,
     summary="Trials created or updated in a time window",
@@ -92,9 +115,15 @@ async def search_trials(request: web.Request) -> web.Response:
     "* `change=any` (default): either, each trial once.\n\n"
     "Only a trial's latest change is kept, so a trial updated in the window and again after "
     "it is not listed as updated in that window. Each item's `change` names the list it is "
-    "in; under `any`, `created` when first seen in the window, otherwise `updated`.",
+    "in; under `any`, `created` when first seen in the window, otherwise `updated`. "
+    "`fields=` keeps only the named fields of each item.",
     responses={
-        200: _ok(RecentPageSchema, examples.RECENT_PAGE, "A page of changed trials"),
+        200: response(
+            "A page of changed trials",
+            RecentPageSchema,
+            examples.RECENT_PAGE,
+            headers=PAGE_HEADERS,
+        ),
         400: BAD_PARAMETER,
         503: UNAVAILABLE,
     },
@@ -102,16 +131,18 @@ async def search_trials(request: web.Request) -> web.Response:
 @querystring_schema(RecentQuerySchema)
 async def recent_trials(request: web.Request) -> web.Response:
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
-        params = recent_params(parsed, paging.began)
+        params, names = recent_params(parsed, paging.began), parsed.get("fields_")
         created = CREATED_FIELD[params.basis]
         return Plan(
             recent_body(params),
-            lambda hit: formatting.recent_item(hit, params.window, params.change, created),
+            lambda hit: formatting.select(
+                formatting.recent_item(hit, params.window, params.change, created), names
+            ),
         )
 
     index = request.app[NAMES].trials
     page, _ = await page_of(request, RecentQuerySchema(), "recent", index, plan)
-    return json_response(page)
+    return json_response(page, headers=next_link(request, page))
 
 
 async def find_trial(
@@ -134,52 +165,39 @@ async def find_trial(
 
 
 CONDITIONAL_HEADERS = [
-    {
-        "in": "header",
-        "name": "If-None-Match",
-        "type": "string",
-        "required": False,
-        "description": "An ETag from an earlier response; 304 when it still matches",
-    },
-    {
-        "in": "header",
-        "name": "If-Modified-Since",
-        "type": "string",
-        "required": False,
-        "description": "An HTTP date; 304 when the trial has not changed since",
-    },
+    parameter(
+        "header", "If-None-Match", "An ETag from an earlier response; 304 when it still matches"
+    ),
+    parameter(
+        "header", "If-Modified-Since", "An HTTP date; 304 when the trial has not changed since"
+    ),
 ]
 
 
-@routes.get("/api/v1/trials/{trial_id}", allow_head=False)
+@routes.get("/api/v1/trials/{trial_id}")
 @docs(
     tags=TAGS,
     summary="One trial, by our id or by its registry id",
     description="`trial_id` is our id (`cris:KCT0011569`, `ctgov:NCT05923281`) or the registry "
     "id users know (`KCT0011569`, `NCT05923281`, `C130010`; any letter case). Removed trials "
     "are returned with `removed_at` set. Supports conditional GET with `ETag` / "
-    "`Last-Modified`.",
+    "`Last-Modified`. `fields=` keeps only the named fields.",
     parameters=[
-        {
-            "in": "path",
-            "name": "trial_id",
-            "type": "string",
-            "required": True,
-            "x-example": "KCT0011569",
-            "description": "Our id or the registry id",
-        },
+        parameter("path", "trial_id", "Our id or the registry id", "KCT0011569"),
         *CONDITIONAL_HEADERS,
     ],
     responses={
-        200: {
-            **_ok(
-                TrialDetailSchema,
-                {**examples.TRIAL, "raw": {"trial_id": "KCT0011569"}},
-                "The trial, with the registry record it came from",
-            ),
-            "headers": {"ETag": {"type": "string"}, "Last-Modified": {"type": "string"}},
-        },
-        304: {"description": "Not modified since the ETag or date given"},
+        200: response(
+            "The trial, with the registry record it came from",
+            TrialDetailSchema,
+            {**examples.TRIAL, "raw": {"trial_id": "KCT0011569"}},
+            headers={
+                "ETag": "Changes with the trial (and with `fields`)",
+                "Last-Modified": "When the trial last changed or was removed",
+            },
+        ),
+        304: response("Not modified since the ETag or date given"),
+        400: BAD_PARAMETER,
         404: problem(
             404,
             "No trial with this id",
@@ -189,6 +207,7 @@ CONDITIONAL_HEADERS = [
         503: UNAVAILABLE,
     },
 )
+@querystring_schema(TrialQuerySchema)
 async def get_trial(request: web.Request) -> web.Response:
     trial_id = request.match_info["trial_id"]
     source = None
@@ -197,10 +216,11 @@ async def get_trial(request: web.Request) -> web.Response:
         source = await find_trial(app[ES], app[DOCS], app[NAMES].trials, trial_id)
     if source is None:
         raise NotFound(f"no trial has the id or registry id {trial_id!r}")
-    tag, modified = formatting.etag(source), formatting.last_modified(source)
+    names = request["querystring"].get("fields_")
+    tag, modified = formatting.etag(source, names), formatting.last_modified(source)
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if modified is not None:
         headers["Last-Modified"] = formatting.http_date(modified)
     if not_modified(request.headers, tag, modified):
         return web.Response(status=304, headers=headers)
-    return json_response(formatting.trial(source), headers=headers)
+    return json_response(formatting.select(formatting.trial(source), names), headers=headers)

@@ -67,8 +67,42 @@ class PointField(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
+class FieldNames(fields.String):
+    """`fields=`: a comma list of top-level fields out of `allowed`; loaded as a tuple in the
+    order given, each once. An unknown name is an error naming the choices."""
+
+    def __init__(self, allowed: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(1, 2000), **kwargs)
+        self.allowed = allowed
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> tuple[str, ...]:
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+        unknown = [n for n in names if n not in self.allowed]
+        if unknown or not names:
+            raise ValidationError(
+                f"unknown field {', '.join(map(repr, unknown)) or '(none named)'}; "
+                f"choose among {', '.join(self.allowed)}"
+            )
+        return names
+
+
+def field_names(allowed: tuple[str, ...], what: str) -> FieldNames:
+    """The `fields` parameter (the attribute is `fields_`: a Schema has its own `fields`)."""
+    return FieldNames(
+        allowed,
+        data_key="fields",
+        metadata={
+            "description": f"Only these top-level fields of {what}, comma-separated (default: "
+            f"all). One of: {', '.join(allowed)}."
+        },
+    )
+
+
 def instant(description: str, example: str) -> InstantField:
-    # The example stays in the text: as an x-example, Swagger UI would pre-fill it and narrow
+    # The example stays in the text: as an example, Swagger UI would pre-fill it and narrow
     # every "Try it out" call to a fixed, ageing window.
     return InstantField(metadata={"description": f"{description} Example: {example}."})
 
@@ -86,7 +120,7 @@ def offset() -> fields.Integer:
 def limit() -> fields.Integer:
     return fields.Integer(
         validate=validate.Range(1, 100),
-        metadata={"description": "Items per page, 1-100 (default 20).", "x-example": 20},
+        metadata={"description": "Items per page, 1-100 (default 20).", "example": 20},
     )
 
 

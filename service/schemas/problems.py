@@ -6,6 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from service.apidocs import response
+from service.errors import PROBLEM_JSON
+
 
 class InvalidParamSchema(Schema):
     name = fields.String(metadata={"description": "The offending parameter", "example": "limit"})
@@ -38,6 +41,13 @@ class ProblemSchema(Schema):
         fields.Nested(InvalidParamSchema),
         metadata={"description": "One entry per offending parameter (400 only)"},
     )
+    request_id = fields.String(
+        metadata={
+            "description": "The request's X-Request-Id (the client's, when sane, else one we "
+            "made): quote it when reporting the problem, it is in our access log",
+            "example": "5f0c3a1e9b7d4c2a8e6f1b3d5a7c9e0f",
+        }
+    )
 
 
 def problem(
@@ -47,8 +57,10 @@ def problem(
     *,
     detail: str | None = None,
     instance: str = "/api/v1/trials",
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A `responses` entry for @docs: the problem schema, with an example body."""
+    """A `responses` entry for @docs: the problem schema as `application/problem+json`, with an
+    example body."""
     body = example or {
         "type": "about:blank",
         "title": description,
@@ -56,11 +68,7 @@ def problem(
         "detail": detail or description,
         "instance": instance,
     }
-    return {
-        "schema": ProblemSchema,
-        "description": f"{description} (application/problem+json)",
-        "examples": {"application/problem+json": body},
-    }
+    return response(description, ProblemSchema, body, media_type=PROBLEM_JSON, headers=headers)
 
 
 BAD_PARAMETER = problem(
@@ -72,6 +80,7 @@ BAD_PARAMETER = problem(
         "status": 400,
         "detail": "limit: Must be greater than or equal to 1 and less than or equal to 100.",
         "instance": "/api/v1/trials",
+        "request_id": "5f0c3a1e9b7d4c2a8e6f1b3d5a7c9e0f",
         "errors": [
             {
                 "name": "limit",
@@ -90,6 +99,7 @@ UNAVAILABLE = problem(
         "status": 503,
         "detail": "the search backend is unreachable; retry shortly",
         "instance": "/api/v1/trials",
+        "request_id": "5f0c3a1e9b7d4c2a8e6f1b3d5a7c9e0f",
     },
+    headers={"Retry-After": "Seconds to wait before retrying"},
 )
-UNAVAILABLE["headers"] = {"Retry-After": {"type": "integer", "description": "Seconds to wait"}}

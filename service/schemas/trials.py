@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from service.filters import OTHER_SEX
 from service.geo import DEFAULT_WITHIN_KM, MAX_WITHIN_KM
@@ -15,11 +15,12 @@ from service.schemas.fields import (
     PointField,
     RegionField,
     cursor,
+    field_names,
     instant,
     limit,
     offset,
 )
-from service.schemas.trial_views import TrialItemSchema
+from service.schemas.trial_views import TrialDetailSchema, TrialItemSchema
 from service.search import SORTS
 from trials.model import PHASES, STATUSES, STUDY_TYPES
 from trials.registries import SOURCE_NAMES
@@ -55,6 +56,46 @@ def _keywords(description: str, vocabulary: tuple[str, ...] | None = None) -> fi
     )
 
 
+class SearchItemSchema(TrialItemSchema):
+    score = fields.Float(
+        allow_none=True,
+        metadata={"description": "Relevance score; null unless q is given and sort=relevance"},
+    )
+    distance_km = fields.Float(
+        allow_none=True,
+        metadata={"description": "With `near`: kilometres to the trial's nearest site"},
+    )
+    highlight = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={
+            "description": "Matched fragments per field (title, title_ko, title_en, "
+            "official_title, summary, conditions, keywords, interventions, institution, "
+            "sponsor, sites.name; description: one passage; concepts.ko, concepts.en: the "
+            "vocabulary concepts the query found, so a Korean query shows why an English "
+            "trial matched), terms wrapped in <em>"
+        },
+    )
+
+
+class RecentItemSchema(TrialItemSchema):
+    change = fields.String(
+        validate=validate.OneOf(("created", "updated")),
+        metadata={
+            "description": "The list the trial is in: `change` when created or updated was "
+            "asked; under any, created when new in the window (first seen, or registered "
+            "under basis=registry), otherwise updated"
+        },
+    )
+
+
+SEARCH_FIELDS = tuple(SearchItemSchema._declared_fields)
+RECENT_FIELDS = tuple(RecentItemSchema._declared_fields)
+EXPORT_FIELDS = tuple(TrialItemSchema._declared_fields)
+DETAIL_FIELDS = tuple(TrialDetailSchema._declared_fields)
+EXPORT_FORMATS = ("ndjson", "csv")
+
+
 class TrialSearchQuerySchema(Schema):
     q = fields.String(
         validate=validate.Length(1, 500),
@@ -66,7 +107,7 @@ class TrialSearchQuerySchema(Schema):
             "morphological analyser (particles dropped, compounds split, hanja read as hangul). "
             "Plain text: operators and special characters have no meaning. Registry ids "
             "(KCT0011569, NCT05923281) match exactly.",
-            "x-example": "당뇨병",
+            "example": "당뇨병",
         },
     )
     source = _source_filter()
@@ -77,8 +118,7 @@ class TrialSearchQuerySchema(Schema):
     institution = fields.String(
         validate=validate.Length(1, 200),
         metadata={
-            "description": "Lead institution contains all these words",
-            "example": "서울아산병원",
+            "description": "Lead institution contains all these words, e.g. 서울아산병원",
         },
     )
     registered_from = instant("Registered on or after." + DATES_NOTE, "2025-01-01")
@@ -155,9 +195,29 @@ class TrialSearchQuerySchema(Schema):
             "broken by id."
         },
     )
+    facets = fields.Boolean(
+        metadata={
+            "description": "Count the facets (default: true on a first page, false on the "
+            "pages a cursor continues). false leaves `facets` out and answers faster."
+        }
+    )
+    fields_ = field_names(SEARCH_FIELDS, "each item")
     offset = offset()
     limit = limit()
     cursor = cursor()
+
+
+class ExportQuerySchema(TrialSearchQuerySchema):
+    """The search's parameters, less the paging and the facets, plus the format."""
+
+    class Meta:
+        exclude = ("facets", "offset", "limit", "cursor")
+
+    format = fields.String(
+        validate=validate.OneOf(EXPORT_FORMATS),
+        metadata={"description": "ndjson (default): one JSON object a line; csv: see below"},
+    )
+    fields_ = field_names(EXPORT_FIELDS, "each row")
 
 
 class RecentQuerySchema(Schema):
@@ -190,42 +250,10 @@ class RecentQuerySchema(Schema):
     include_removed = fields.Boolean(
         metadata={"description": "Include trials removed from their registry (default false)"}
     )
+    fields_ = field_names(RECENT_FIELDS, "each item")
     offset = offset()
     limit = limit()
     cursor = cursor()
-
-
-class SearchItemSchema(TrialItemSchema):
-    score = fields.Float(
-        allow_none=True,
-        metadata={"description": "Relevance score; null unless q is given and sort=relevance"},
-    )
-    distance_km = fields.Float(
-        allow_none=True,
-        metadata={"description": "With `near`: kilometres to the trial's nearest site"},
-    )
-    highlight = fields.Dict(
-        keys=fields.String(),
-        values=fields.List(fields.String()),
-        metadata={
-            "description": "Matched fragments per field (title, title_ko, title_en, "
-            "official_title, summary, conditions, keywords, interventions, institution, "
-            "sponsor, sites.name; description: one passage; concepts.ko, concepts.en: the "
-            "vocabulary concepts the query found, so a Korean query shows why an English "
-            "trial matched), terms wrapped in <em>"
-        },
-    )
-
-
-class RecentItemSchema(TrialItemSchema):
-    change = fields.String(
-        validate=validate.OneOf(("created", "updated")),
-        metadata={
-            "description": "The list the trial is in: `change` when created or updated was "
-            "asked; under any, created when new in the window (first seen, or registered "
-            "under basis=registry), otherwise updated"
-        },
-    )
 
 
 class FacetBucketSchema(Schema):
@@ -269,8 +297,18 @@ class PageFields(Schema):
 
 class SearchPageSchema(PageFields):
     items = fields.List(fields.Nested(SearchItemSchema))
-    facets = fields.Nested(FacetsSchema)
+    facets = fields.Nested(
+        FacetsSchema,
+        metadata={"description": "Absent with facets=false, and on continued cursor pages"},
+    )
 
 
 class RecentPageSchema(PageFields):
     items = fields.List(fields.Nested(RecentItemSchema))
+
+
+class TrialQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # other parameters were always ignored here (cache busters)
+
+    fields_ = field_names(DETAIL_FIELDS, "the trial")

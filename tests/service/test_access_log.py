@@ -1,5 +1,6 @@
-"""One access-log line per request: method, path with its query, status, latency, size and
-remote address; concise in text, separate fields in JSON; headers (the admin token) never."""
+"""One access-log line per request: method, path with its query, status, latency, size (as
+sent: compressed when it was), remote address and request id; concise in text, separate fields
+in JSON; headers (the admin token) never."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from trials.logs import configure_logging
 from trials.settings import Settings
 
 WRONG_TOKEN = "not-the-admin-token-s3cr3t"
-FIELDS = {"method", "path", "status", "duration_ms", "size", "remote"}
+FIELDS = {"method", "path", "status", "duration_ms", "size", "remote", "request_id"}
 
 
 @pytest.fixture
@@ -52,22 +53,25 @@ async def text_served(
 
 async def test_text_is_one_concise_line_per_request(text_served: tuple[str, io.StringIO]) -> None:
     base, stream = text_served
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(auto_decompress=False) as http:  # sizes as sent
         async with http.get(f"{base}/api/v1/trials", params={"q": "당뇨병", "limit": "2"}) as r:
             size = len(await r.read())
-        async with http.get(f"{base}/api/v1/trials/KCT9999999") as r:
+            assert r.headers["Content-Encoding"] == "gzip"
+            answered = r.headers["X-Request-Id"]
+        mine = {"X-Request-Id": "support-ticket-42"}
+        async with http.get(f"{base}/api/v1/trials/KCT9999999", headers=mine) as r:
             assert r.status == 404
     lines = [line for line in stream.getvalue().splitlines() if f" {LOGGER_NAME}: " in line]
     assert len(lines) == 2, lines
     found, missing = (line.split(f"{LOGGER_NAME}: ", 1)[1] for line in lines)
-    method, path, status, latency, sent, remote = found.split(" ")
-    assert (method, status, remote) == ("GET", "200", "127.0.0.1")
+    method, path, status, latency, sent, remote, rid = found.split(" ")
+    assert (method, status, remote, rid) == ("GET", "200", "127.0.0.1", answered)
     assert size < int(sent.removesuffix("B")) < size + 1000  # the body and its headers
     assert path == "/api/v1/trials?q=%EB%8B%B9%EB%87%A8%EB%B3%91&limit=2"
     assert latency.endswith("ms")
     assert float(latency[:-2]) > 0
     assert missing.startswith("GET /api/v1/trials/KCT9999999 404 ")
-    assert len(missing.split(" ")) == 6  # nothing after the remote address
+    assert missing.endswith(" 127.0.0.1 support-ticket-42")  # nothing after the request id
 
 
 async def test_trials_serve_logs_json_fields_and_never_headers(
@@ -82,7 +86,7 @@ async def test_trials_serve_logs_json_fields_and_never_headers(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        async with aiohttp.ClientSession() as http:
+        async with aiohttp.ClientSession(auto_decompress=False) as http:
             await wait_answering(http, f"{base}/health")
             async with http.get(f"{base}/api/v1/trials/C130010?x=1") as response:
                 assert response.status == 200
@@ -108,4 +112,7 @@ async def test_trials_serve_logs_json_fields_and_never_headers(
     assert isinstance(first["duration_ms"], float)
     assert first["duration_ms"] > 0
     assert first["message"].startswith("GET /api/v1/trials/C130010?x=1 200 ")
-    assert not any(k.startswith("request_") or k == "remote_address" for k in first)
+    assert len(first["request_id"]) == 32  # one we made: the client sent none
+    headers = [k for k in first if k.startswith("request_") and k != "request_id"]
+    assert not headers
+    assert "remote_address" not in first
