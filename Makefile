@@ -7,7 +7,7 @@ LOCK   := requirements.lock
 # apt-get as root, or through sudo for a user who has it (a forge's CI runner, a laptop).
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test deps compose-cli chromium java-maven lint typecheck node pytest es-start es-stop bench-indexer bench-service clean soak reliability audit lock
+.PHONY: help run test deps compose-cli chromium java-maven lint typecheck node pytest cluster-test es-start es-stop bench-indexer bench-service clean soak reliability audit lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -50,7 +50,10 @@ node: deps java-maven ## Fetch Elasticsearch, build (with its Java tests) and in
 	$(BIN)/trials es install
 
 pytest: deps ## The Python tests, against a real node (started here when none is running)
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/cluster
+
+cluster-test: deps java-maven ## Three-node cluster tests (node killed mid-sync, under API load, master) -> bench/SCALE.md (not CI)
+	$(BIN)/python -m bench.cluster
 
 bench-indexer: deps ## Sync vs raw _bulk, unchanged resync, peak memory at 100k vs 10k records
 	$(BIN)/python -m bench.indexer --records 100000
