@@ -26,6 +26,7 @@ EXPOSED_HEADERS = (
     "Retry-After",
     "Location",
     "Content-Disposition",
+    "X-Total-Count",
 )
 MAX_AGE_S = 600
 

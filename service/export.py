@@ -15,7 +15,7 @@ import csv
 import io
 import logging
 from collections.abc import AsyncGenerator, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from elasticsearch import ApiError, AsyncElasticsearch, TransportError
@@ -29,28 +29,35 @@ MEDIA_TYPES = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8
 ELIGIBILITY_COLUMNS = ("min_age_years", "max_age_years", "sex", "healthy_volunteers")
 
 
+class Batch(NamedTuple):
+    total: int  # every match in the snapshot, the same in every batch
+    hits: list[dict[str, Any]]
+
+
 async def batches(
     es: AsyncElasticsearch, index: str, body: dict[str, Any]
-) -> AsyncGenerator[list[dict[str, Any]]]:
+) -> AsyncGenerator[Batch]:
     """The hits of `body` (its sort ends in a unique tie-breaker), `BATCH` at a time, from one
-    PIT, closed at the end or when the reader stops early."""
+    PIT, closed at the end or when the reader stops early. The first read counts every match
+    exactly (the rows to come); the others count nothing."""
     opened = await es.open_point_in_time(index=index, keep_alive=KEEP_ALIVE)
     pit = str(opened.body["id"])
     after: list[Any] | None = None
+    total = 0
     try:
         while True:
             page: dict[str, Any] = {"search_after": after} if after else {}
             found = await es.search(
                 pit={"id": pit, "keep_alive": KEEP_ALIVE},
                 size=BATCH,
-                track_total_hits=False,
+                track_total_hits=after is None,
                 **page,
                 **body,
             )
             hits = found.body["hits"]["hits"]
             pit = found.body.get("pit_id", pit)
-            if hits:
-                yield hits
+            total = found.body["hits"]["total"]["value"] if after is None else total
+            yield Batch(total, hits)
             if len(hits) < BATCH:
                 return
             after = hits[-1]["sort"]

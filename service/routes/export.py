@@ -61,7 +61,8 @@ def _headers(fmt: str) -> dict[str, str]:
     "columns (`eligibility.min_age_years`, `eligibility.max_age_years`, `eligibility.sex`, "
     "`eligibility.healthy_volunteers`), list values joined by `; `, true/false, empty when "
     "absent; UTF-8 without BOM. Sent as an attachment (`Content-Disposition`), compressed "
-    "when the client accepts gzip or deflate. A failure after the first row cuts the "
+    "when the client accepts gzip or deflate; `X-Total-Count` says how many rows follow "
+    "(exact, counted in the same snapshot). A failure after the first row cuts the "
     "transfer short (the chunked body never ends properly), never a partial file that looks "
     "whole.",
     responses={
@@ -71,7 +72,11 @@ def _headers(fmt: str) -> dict[str, str]:
                 "Content-Disposition": {
                     "description": 'attachment; filename="trials-<UTC time>.<format>"',
                     "schema": {"type": "string"},
-                }
+                },
+                "X-Total-Count": {
+                    "description": "The rows to come: every match in the snapshot read",
+                    "schema": {"type": "integer"},
+                },
             },
             "content": {
                 export.MEDIA_TYPES["ndjson"]: {"schema": {"type": "string"}},
@@ -93,16 +98,16 @@ async def export_trials(request: web.Request) -> web.StreamResponse:
         return stream
     header, encode = _encoder(fmt, names)
     app = request.app
-    async with contextlib.aclosing(export.batches(app[ES], app[NAMES].trials, body)) as hits:
-        # the node's failures up to the first batch still become problems
-        batch: list[dict[str, Any]] = await anext(hits, [])
+    async with contextlib.aclosing(export.batches(app[ES], app[NAMES].trials, body)) as batches:
+        # the node's failures up to the first batch (always one, maybe empty) are problems
+        batch = await anext(batches)
+        stream.headers["X-Total-Count"] = str(batch.total)
         compress(request, stream)
         await stream.prepare(request)
         try:
-            await stream.write(header)
-            while batch:
-                await stream.write(encode(_items(batch, names)))
-                batch = await anext(hits, [])
+            await stream.write(header + encode(_items(batch.hits, names)))
+            async for batch in batches:
+                await stream.write(encode(_items(batch.hits, names)))
         except ConnectionError:  # the client went away: nobody to tell
             return stream
         except Exception:  # boundary: the status is sent, a problem can no longer be
