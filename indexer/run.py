@@ -25,6 +25,7 @@ from typing import Any
 import aiohttp
 from elasticsearch import AsyncElasticsearch
 
+from indexer import suggestions
 from indexer.catalog import build_source
 from indexer.errors import SourceError
 from indexer.http import HttpOptions, RegistryClient
@@ -146,6 +147,7 @@ async def _supervised(job: _Job, lock: SourceLock) -> None:
     beat = asyncio.create_task(_heartbeat(job.run, lock, job.options.heartbeat_s))
     try:
         await _execute(job)
+        await suggestions.after_run(job.es, job.names, job.run.tally.counts)  # for /suggest
     except BaseException:
         if job.run.finished is None:  # not already ended by a verb whose write was in flight
             await job.run.cancel()

@@ -1,9 +1,9 @@
 """Index and alias names, and the admin operations on them: init and the atomic alias swap.
 
 Documents are always written and read through aliases (`trials`, `trials-sync-log`,
-`trials-locks`, each with `TRIALS_INDEX_PREFIX` in front). Behind each alias is one concrete
-index named `<alias>-v<mapping version>-<UTC timestamp>`, so a reindex is a new index plus a
-swap of the alias in one `_aliases` call.
+`trials-locks`, `trials-suggest`, each with `TRIALS_INDEX_PREFIX` in front). Behind each alias
+is one concrete index named `<alias>-v<mapping version>-<UTC timestamp>`, so a reindex is a new
+index plus a swap of the alias in one `_aliases` call.
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from elasticsearch import AsyncElasticsearch, NotFoundError
 import mappings
 from trials.settings import Settings
 
-ALIAS_OF_SPEC = {"trials": "trials", "sync_log": "trials-sync-log", "locks": "trials-locks"}
+ALIAS_OF_SPEC = {
+    "trials": "trials",
+    "sync_log": "trials-sync-log",
+    "locks": "trials-locks",
+    "suggest": "trials-suggest",
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,10 @@ class Names:
     @property
     def locks(self) -> str:
         return self.alias("locks")
+
+    @property
+    def suggest(self) -> str:
+        return self.alias("suggest")
 
     def new_index(self, spec_name: str, now: datetime | None = None) -> str:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S%f")

@@ -104,6 +104,42 @@ SEARCH_ITEM = {
 
 RECENT_ITEM = {**LIST_ITEM, "change": "created"}
 
+# A Korean query finds an English record: q=당뇨병 finds this ClinicalTrials.gov study through
+# its concept (Type 2 diabetes, 제2형 당뇨병: a 당뇨병), and the highlight says so
+ENGLISH_TITLE = "A Research Study of a New Medicine NNC0519-0130 in Japanese and Non-Japanese Men"
+CROSS_LINGUAL_ITEM: dict[str, Any] = {
+    "id": "ctgov:NCT05870670",
+    "source": "ctgov",
+    "registry_id": "NCT05870670",
+    "url": "https://clinicaltrials.gov/study/NCT05870670",
+    "synthetic": False,
+    "title": ENGLISH_TITLE,
+    "title_en": ENGLISH_TITLE,
+    "status": "recruiting",
+    "phase": "phase_1",
+    "study_type": "interventional",
+    "conditions": ["Diabetes Mellitus, Type 2"],
+    "institution": "Novo Nordisk A/S",
+    "eligibility": {
+        "min_age_years": 18.0,
+        "max_age_years": 55.0,
+        "sex": "male",
+        "healthy_volunteers": True,
+    },
+    "regions": [],
+    "countries": ["JP"],
+    "registered_at": "2023-05-23T00:00:00.000Z",
+    "source_updated_at": "2023-06-15T00:00:00.000Z",
+    "first_seen_at": "2026-02-03T18:00:04.120Z",
+    "changed_at": "2026-02-03T18:00:04.120Z",
+    "last_change": "created",
+    "score": 5.0,
+    "highlight": {
+        "concepts.ko": ["제2형 <em>당뇨병</em>"],
+        "concepts.en": ["Type 2 <em>diabetes</em>"],
+    },
+}
+
 PAGE_TAIL = {
     "total": 1,
     "total_relation": "eq",
@@ -112,18 +148,45 @@ PAGE_TAIL = {
     "next_cursor": None,
 }
 
+# GET /api/v1/trials?q=당뇨병 (the q example) finds English records too, found through a
+# concept and ranked below the trials whose titles say 당뇨병: this page shows one
 SEARCH_PAGE = {
-    "items": [SEARCH_ITEM],
+    "items": [CROSS_LINGUAL_ITEM],
     **PAGE_TAIL,
     "facets": {
-        "phase": [{"value": "not_applicable", "count": 1}],
-        "status": [{"value": "completed", "count": 1}],
-        "source": [{"value": "cris", "count": 1}],
-        "department": [{"value": "ophthalmology", "count": 1}],
-        "region": [{"value": "부산광역시", "count": 1}],
-        "country": [{"value": "KR", "count": 1}],
-        "sex": [{"value": "all", "count": 1}],
+        "phase": [{"value": "phase_1", "count": 1}],
+        "status": [{"value": "recruiting", "count": 1}],
+        "source": [{"value": "ctgov", "count": 1}],
+        "department": [],
+        "region": [],
+        "country": [{"value": "JP", "count": 1}],
+        "sex": [{"value": "male", "count": 1}],
+        "condition": [
+            {"value": "type2_diabetes", "ko": "제2형 당뇨병", "en": "Type 2 diabetes", "count": 1}
+        ],
     },
+}
+
+# GET /api/v1/suggest?q=당뇨
+SUGGESTIONS = {
+    "items": [
+        {
+            "text": "당뇨병",
+            "kind": "condition",
+            "ko": "당뇨병",
+            "en": "Diabetes",
+            "concept": "diabetes",
+            "count": 21,
+        },
+        {
+            "text": "제2형 당뇨병",
+            "kind": "condition",
+            "ko": "제2형 당뇨병",
+            "en": "Type 2 diabetes",
+            "concept": "type2_diabetes",
+            "count": 11,
+        },
+    ]
 }
 
 RECENT_PAGE = {"items": [RECENT_ITEM], **PAGE_TAIL}
