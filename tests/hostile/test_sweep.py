@@ -1,7 +1,7 @@
-"""Property-based sweeps: any mix of known and unknown parameters with any text (the served
-API never answers 5xx, answers within the bound, and every refusal is a problem); and the pure
-query builder, for any text in the text parameters of a search or of a recent-changes request,
-only ever emits plain-text query types."""
+"""Property-based sweeps: any mix of known and unknown parameters with any text, on search,
+recent changes and the export (the served API never answers 5xx, answers within the bound, and
+every refusal is a problem); and the pure query builder, for any text in the text parameters of
+a search or of a recent-changes request, only ever emits plain-text query types."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from service.params import recent_params, search_params
 from service.recent import CHANGES, recent_body
-from service.schemas.trials import RecentQuerySchema, TrialSearchQuerySchema
+from service.schemas.trials import ExportQuerySchema, RecentQuerySchema, TrialSearchQuerySchema
 from service.search import search_body
 from tests.hostile.checks import (
     FORBIDDEN,
@@ -25,7 +25,15 @@ from tests.hostile.checks import (
 )
 from tests.hostile.conftest import Served
 
-NAMES = sorted(set(TrialSearchQuerySchema().fields) | set(RecentQuerySchema().fields))
+# The parameters as sent (a field's data_key: `fields` is loaded as `fields_`)
+NAMES = sorted(
+    {
+        field.data_key or name
+        for schema in (TrialSearchQuerySchema(), RecentQuerySchema(), ExportQuerySchema())
+        for name, field in schema.fields.items()
+    }
+)
+ENDPOINTS = ["/api/v1/trials", "/api/v1/trials/recent", "/api/v1/trials/export"]
 SYNTAX = ["*", "?", "/.*/", '"', "'", "\\", "~", "^", "[", "{", "..", "%00"]
 NUMBERS = ["NaN", "-1", "1e309", "9" * 30]
 DATES = ["0001-01-01", "9999-12-31", "2026-02-30", "2026-02-03T09:00+25:00"]
@@ -38,7 +46,7 @@ PARAMS = st.lists(
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pairs=PARAMS, endpoint=st.sampled_from(["/api/v1/trials", "/api/v1/trials/recent"]))
+@given(pairs=PARAMS, endpoint=st.sampled_from(ENDPOINTS))
 def test_any_parameters_get_an_answer_or_a_problem(
     served: Served, pairs: list[tuple[str, str]], endpoint: str
 ) -> None:
