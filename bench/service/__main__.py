@@ -6,7 +6,10 @@
    (no target: the latency the API adds when nothing else is asking);
 2. a filtered search (the same `q` with age, sex and a 시/도 region, issue 10) against the plain
    search, both through the API in the same run (target: its time ≤ 1.2× the plain search's);
-3. a cursor page 50,000 documents deep against the first page (target ≤ 2×).
+3. a cursor page 50,000 documents deep against the first page (target ≤ 2×);
+4. compression (issue 15): rows 1-2 ask the API for `Accept-Encoding: identity`, as before
+   the API compressed; the gzip row then reports the plain search with and without gzip,
+   bytes saved and the server's CPU per request (bench.service.compression).
 
 The documents are generated (bench.service.corpus) and loaded with plain `_bulk` into indices
 under the prefix `bench-svc-`, deleted at the end. The API runs as `trials serve` in a child
@@ -30,6 +33,7 @@ from urllib.parse import quote
 import aiohttp
 from elasticsearch.helpers import async_bulk
 
+from bench.service import compression
 from bench.service.corpus import QUERIES, document, documents
 from bench.service.load import Request, Stats, hammer, interleaved
 from service.search import SearchParams, search_body
@@ -44,6 +48,8 @@ PREFIX = "bench-svc-"
 SIDES = ("api", "es")
 DEEP = 50_000
 PAGE = 100
+# Rows 1-2: compression off on the API side, so their ratios compare with earlier runs
+UNCOMPRESSED = {"Accept-Encoding": "identity"}
 
 
 async def load_corpus(settings: Settings, count: int) -> None:
@@ -134,7 +140,8 @@ class Endpoints:
         return str(document((n * 7919) % self.docs)["registry_id"])
 
     async def api_detail(self, n: int) -> None:
-        async with self.http.get(f"{self.api}/api/v1/trials/{self.registry_id(n)}") as r:
+        url = f"{self.api}/api/v1/trials/{self.registry_id(n)}"
+        async with self.http.get(url, headers=UNCOMPRESSED) as r:
             await expect_ok(r)
 
     async def es_detail(self, n: int) -> None:
@@ -157,7 +164,9 @@ class Endpoints:
 
     async def api_search(self, n: int) -> None:
         params = {"q": QUERIES[n % len(QUERIES)], "limit": "20"}
-        async with self.http.get(f"{self.api}/api/v1/trials", params=params) as r:
+        async with self.http.get(
+            f"{self.api}/api/v1/trials", params=params, headers=UNCOMPRESSED
+        ) as r:
             await expect_ok(r)
 
     async def es_search(self, n: int) -> None:
@@ -166,7 +175,9 @@ class Endpoints:
             await expect_ok(r)
 
     async def api_filtered(self, n: int) -> None:
-        async with self.http.get(f"{self.api}/api/v1/trials", params=filtered_query(n)) as r:
+        async with self.http.get(
+            f"{self.api}/api/v1/trials", params=filtered_query(n), headers=UNCOMPRESSED
+        ) as r:
             await expect_ok(r)
 
     async def es_filtered(self, n: int) -> None:
@@ -270,6 +281,14 @@ async def run(args: argparse.Namespace, log: IO[bytes]) -> None:
             ):
                 results.update(await measure(group, concurrency, args))
             first, deep = await cursor_pages(http, ends.api, repeats=args.repeats)
+            gzip_sides = await compression.measure(
+                http,
+                ends.api,
+                api_process.pid,
+                concurrency=args.concurrency,
+                seconds=args.seconds,
+                rounds=args.rounds,
+            )
     finally:
         api_process.terminate()
         await api_process.wait()
@@ -287,6 +306,7 @@ async def run(args: argparse.Namespace, log: IO[bytes]) -> None:
         f"\ncursor page {DEEP} deep: {deep * 1000:.1f} ms; first page (cursor=*): "
         f"{first * 1000:.1f} ms; ratio {deep / first:.2f} (target ≤ 2)"
     )
+    print(compression.report(gzip_sides))
     print(
         "detail: direct = one realtime GET per trial (the API batches concurrent reads into "
         "_mget); detail/s: direct = a term search on registry_id; detail/1: detail one "

@@ -5,13 +5,16 @@ service; it has no box to load another spec and ignores `?url=` / `?configUrl=`.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from service.docsui import swagger_ui_version
 from tests.service.browser import open_page
 
 Client = TestClient[Any, Any]
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 # Swagger UI names each operation block after its tag and operationId.
 FIND_SEARCH = "document.getElementById('operations-trials-search_trials')"
@@ -68,3 +71,9 @@ async def test_the_page_loads_nothing_from_elsewhere(client: Client) -> None:
     assert "https://" not in page
     script = await client.get("/api/docs/static/swagger-ui-bundle.js")
     assert script.status == 200
+
+
+def test_the_readme_names_the_swagger_ui_we_serve() -> None:
+    version = swagger_ui_version().removeprefix("v")
+    assert version.startswith("5.")
+    assert f"Swagger UI {version}" in README.read_text(encoding="utf-8")
