@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from service.routes import health, suggest, sync_runs, trials
+from service.routes import export, health, suggest, sync_runs, trials
 
 
 def setup_routes(app: web.Application) -> None:
-    # `trials.routes` lists /trials/recent before /trials/{trial_id}, so it matches first.
-    for table in (trials.routes, suggest.routes, sync_runs.routes, health.routes):
+    # /trials/export and /trials/recent come before /trials/{trial_id}, so they match first.
+    for table in (export.routes, trials.routes, suggest.routes, sync_runs.routes, health.routes):
         app.add_routes(table)
