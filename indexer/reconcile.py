@@ -68,7 +68,9 @@ def reconciled(body: dict[str, Any], written: Written) -> dict[str, Any]:
     for kind, found in written.counts.items():
         counts[kind] = max(int(counts.get(kind, 0)), found)
     # each record fetched ends in one count (tombstones are of records not fetched)
-    ended = sum(int(n) for name, n in counts.items() if name not in ("fetched", "removed"))
+    ended = sum(
+        int(n) for name, n in counts.items() if name not in ("fetched", "removed", "history")
+    )
     counts["fetched"] = max(int(counts.get("fetched", 0)), ended)
     lists = {name: list(body.get(name) or []) for name in set(ID_LISTS.values())}
     for kind, ids in written.ids.items():

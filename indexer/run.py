@@ -207,7 +207,7 @@ async def _prepare(job: _Job) -> tuple[Sink, dict[str, Any] | None]:
     last = await run.synclog.last_completed(run.source)
     version = await _version(run)
     now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    sink = Sink(es, trials, run.run_id, version, now, run.tally)
+    sink = Sink(es, trials, run.run_id, version, now, run.tally, history=job.names.history)
     await es.indices.refresh(index=trials)  # stored hashes are read by search
     return sink, last
 

@@ -7,6 +7,12 @@ stale or concurrent writer gets 409 (counted `stale`) instead of overwriting new
 
 Every write stores `document_hash`, over the document as normalised (`document_hash`), so a
 run that normalises again can tell which documents a changed parser changes.
+
+Every registry change (created, updated with a visible difference, restored, removed) also
+writes one history document (`indexer.history`), in the same `_bulk` request and just before
+the trial's item, so a request cut between the two leaves the history, never the trial alone:
+the rerun makes the same change again and its history `create` is a no-op 409. Only for those
+writes is the stored document read (`_before`), to diff against.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any, Literal
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_scan, async_streaming_bulk
 
+from indexer import history
 from indexer.tally import Outcome, Tally
 from trials.model import Trial, content_hash
 
@@ -34,7 +41,7 @@ STORED_FIELDS = [
 # (the registry's record and its hash): left out of `document_hash`.
 NOT_NORMALISED = frozenset(
     {"raw", "content_hash", "document_hash", "detail_read_at", "first_seen_at", "changed_at"}
-    | {"last_change", "removed_at", "last_run_id"}
+    | {"last_change", "removed_at", "last_run_id", "changed_fields"}
 )
 BULK_CHUNK = 500
 # aiohttp warns (and may block the loop) on request bodies over 1 MiB; stay under it
@@ -51,6 +58,8 @@ class Stored:
     document_hash: str | None = None
     detail_read_at: str | None = None
     raw: dict[str, Any] | None = None  # read only for sources whose details are reused
+    version: int | None = None  # the stored `_version` (names the change that leaves it)
+    changed_fields: tuple[str, ...] = ()  # what the last content write changed
 
 
 # What a write is: new content from the registry (created / updated / restored by what is
@@ -83,10 +92,19 @@ def trial_hash(trial: Trial) -> str:
 
 class Sink:
     def __init__(
-        self, es: AsyncElasticsearch, alias: str, run_id: str, version: int, now: str, tally: Tally
+        self,
+        es: AsyncElasticsearch,
+        alias: str,
+        run_id: str,
+        version: int,
+        now: str,
+        tally: Tally,
+        *,
+        history: str | None = None,  # the history alias; None writes no history
     ) -> None:
         self.es = es
         self.alias = alias
+        self.history = history
         self.run_id = run_id
         self.version = version
         self.now = now
@@ -105,23 +123,32 @@ class Sink:
             query={"ids": {"values": list(ids)}},
             size=len(ids),
             source={"includes": ["raw"]} if with_raw else False,
-            docvalue_fields=[{"field": name} for name in STORED_FIELDS],
+            docvalue_fields=[{"field": name} for name in (*STORED_FIELDS, "changed_fields")],
             track_total_hits=False,
+            version=True,
         )
         result: dict[str, Stored] = {}
         for hit in found["hits"]["hits"]:
             fields = hit.get("fields", {})
             values = {name: fields.get(name, [None])[0] for name in STORED_FIELDS}
-            result[hit["_id"]] = Stored(**values, raw=hit.get("_source", {}).get("raw"))
+            result[hit["_id"]] = Stored(
+                **values,
+                raw=hit.get("_source", {}).get("raw"),
+                version=hit.get("_version"),
+                changed_fields=tuple(fields.get("changed_fields", ())),
+            )
         return result
 
     async def write(self, pending: Iterable[Pending]) -> None:
         """Index each trial and count the outcome of each item: created / updated / restored
         for new content, `renormalized`, or `unchanged` for a re-read that found no change."""
+        items = list(pending)
+        before = await self._before(items)
         kinds: dict[str, Outcome] = {}
         actions: list[dict[str, Any]] = []
-        for item in pending:
+        for item in items:
             body = self._body(item)
+            actions.extend(self._history_of(item, body, before.get(item.trial.id)))
             body["document_hash"] = document_hash(body)
             actions.append(self._index_action(item.trial.id, body))
             if item.kind != "content":
@@ -129,6 +156,40 @@ class Sink:
             elif item.stored is not None and item.stored.removed_at:
                 kinds[item.trial.id] = "restored"
         await self._bulk(actions, lambda doc_id, result: _written(result, kinds.get(doc_id)))
+
+    async def _before(self, items: list[Pending]) -> dict[str, dict[str, Any]]:
+        """The stored bodies (without the registry's record) of the content writes that
+        replace a document: what their history diffs against."""
+        ids = [i.trial.id for i in items if i.kind == "content" and i.stored is not None]
+        if self.history is None or not ids:
+            return {}
+        found = await self.es.mget(index=self.alias, ids=ids, source_excludes=["raw"])
+        return {doc["_id"]: doc["_source"] for doc in found["docs"] if doc.get("found")}
+
+    def _history_of(
+        self, item: Pending, body: dict[str, Any], old: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
+        """The history action of `item`'s write, if it is a registry change with something to
+        show; sets the body's `changed_fields` (kept as stored by other writes)."""
+        stored = item.stored
+        if item.kind != "content":
+            if stored is not None and stored.changed_fields:
+                body["changed_fields"] = list(stored.changed_fields)
+            return []
+        change = _change_kind(stored)
+        fields = history.diff(old, body) if old is not None else []
+        body["changed_fields"] = [entry["field"] for entry in fields]
+        if self.history is None or (change == "updated" and not fields):
+            return []  # new content that changes nothing shown (say, an unmapped field)
+        from_version = stored.version if stored is not None else None
+        doc = history.document(
+            body, change, fields, run_id=self.run_id, at=self.now, from_version=from_version
+        )
+        return [self._history_action(history.history_id(item.trial.id, from_version), doc)]
+
+    def _history_action(self, doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+        # `create`: the change's id exists when a killed run's rerun makes it again (409)
+        return {"_op_type": "create", "_index": self.history, "_id": doc_id, "_source": doc}
 
     def _body(self, item: Pending) -> dict[str, Any]:
         stored = item.stored
@@ -182,6 +243,14 @@ class Sink:
             if doc.get("found"):
                 # changed_at and last_change stay: they describe the last content write
                 body = dict(doc["_source"], removed_at=self.now, last_run_id=self.run_id)
+                if self.history is not None:
+                    version = doc.get("_version")
+                    entry = history.document(
+                        body, "removed", [], run_id=self.run_id, at=self.now, from_version=version
+                    )
+                    actions.append(
+                        self._history_action(history.history_id(doc["_id"], version), entry)
+                    )
                 actions.append(self._index_action(doc["_id"], body))
         await self._bulk(actions, lambda _id, _result: "removed")
 
@@ -210,14 +279,24 @@ class Sink:
             raise_on_exception=False,
             require_alias=True,
         ):
-            info = next(iter(item.values()))
+            op, info = next(iter(item.items()))
             doc_id = info.get("_id")
-            if ok:
+            if op == "create":  # a history document
+                self._history_written(ok, info)
+            elif ok:
                 self.tally.add(outcome_of(doc_id, info.get("result")), doc_id)
             elif info.get("status") == 409:
                 self.tally.add("stale", doc_id, "a newer version is stored (409)")
             else:
                 self.tally.add("failed", doc_id, _reason(info))
+
+    def _history_written(self, ok: bool, info: dict[str, Any]) -> None:
+        """Counted when created; a 409 is the change recorded already (a rerun), and a failure
+        is an error of the run (the trial's own item is counted on its own)."""
+        if ok:
+            self.tally.counts.history += 1
+        elif info.get("status") != 409:
+            self.tally.error("history", _reason(info), info.get("_id"))
 
 
 def _change_kind(stored: Stored | None) -> str:

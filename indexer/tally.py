@@ -2,7 +2,10 @@
 kept in capped lists (totals stay exact in `counts`).
 
 `renormalized`: the registry's record did not change, but normalising it again gave another
-document (a parser changed), so the document was rewritten; not a registry update."""
+document (a parser changed), so the document was rewritten; not a registry update.
+
+`history`: the history documents written (`indexer.history`), one per registry change; not a
+count of records (it is beside the outcomes, as `fetched` is)."""
 
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ class Counts:
     failed: int = 0
     removed: int = 0
     restored: int = 0
+    history: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

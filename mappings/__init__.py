@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-NAMES = ("trials", "sync_log", "locks", "suggest")
+NAMES = ("trials", "sync_log", "locks", "suggest", "trial_history")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Index and alias names, and the admin operations on them: init and the atomic alias swap.
 
 Documents are always written and read through aliases (`trials`, `trials-sync-log`,
-`trials-locks`, `trials-suggest`, each with `TRIALS_INDEX_PREFIX` in front). Behind each alias
-is one concrete index named `<alias>-v<mapping version>-<UTC timestamp>`, so a reindex is a new
-index plus a swap of the alias in one `_aliases` call.
+`trials-locks`, `trials-suggest`, `trials-history`, each with `TRIALS_INDEX_PREFIX` in front).
+Behind each alias is one concrete index named `<alias>-v<mapping version>-<UTC timestamp>`,
+so a reindex is a new index plus a swap of the alias in one `_aliases` call.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ ALIAS_OF_SPEC = {
     "sync_log": "trials-sync-log",
     "locks": "trials-locks",
     "suggest": "trials-suggest",
+    "trial_history": "trials-history",
 }
 
 
@@ -47,6 +48,10 @@ class Names:
     @property
     def suggest(self) -> str:
         return self.alias("suggest")
+
+    @property
+    def history(self) -> str:
+        return self.alias("trial_history")
 
     def new_index(self, spec_name: str, now: datetime | None = None) -> str:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S%f")

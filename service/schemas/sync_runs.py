@@ -60,6 +60,9 @@ class CountsSchema(Schema):
     failed = fields.Integer()
     removed = fields.Integer()
     restored = fields.Integer()
+    history = fields.Integer(
+        metadata={"description": "History entries written: one per registry change"}
+    )
 
 
 class RunErrorSchema(Schema):
