@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,10 @@ def _body(parsed: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _encoder(fmt: str, names: tuple[str, ...]) -> tuple[bytes, Any]:
+Encode = Callable[[list[dict[str, Any]]], bytes]
+
+
+def _encoder(fmt: str, names: tuple[str, ...]) -> tuple[bytes, Encode]:
     """The header bytes, and items → bytes."""
     if fmt == "csv":
         columns = export.csv_columns(names)
