@@ -27,7 +27,7 @@ from indexer.tally import Counts
 from trials.concepts.hangul import has_hangul
 from trials.concepts.vocabulary import Concept, Lang, load
 from trials.indices import Names
-from trials.suggest_keys import chosung_keys, keys
+from trials.suggest_keys import chosung_keys, keys, prefixes
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +58,11 @@ class Entry:
         key = f"{self.kind}\x00{self.concept or ''}\x00{self.text}"
         return hashlib.sha1(key.encode()).hexdigest()
 
-    @property
-    def digest(self) -> str:
-        """Changes with anything stored, so an unchanged entry is not written again."""
-        return hashlib.sha1(orjson.dumps(asdict(self))).hexdigest()
-
     def source(self) -> dict[str, Any]:
-        return {**asdict(self), "digest": self.digest}
+        """The document, with every prefix of its keys (what is typed is looked up among
+        them) and a digest of it all, so an unchanged entry is not written again."""
+        body = {**asdict(self), "prefixes": prefixes((*self.keys, *self.chosung))}
+        return {**body, "digest": hashlib.sha1(orjson.dumps(body)).hexdigest()}
 
 
 def wrote(counts: Counts) -> bool:
@@ -87,12 +85,12 @@ async def rebuild(es: AsyncElasticsearch, names: Names) -> int:
     or deleted). Entries that did not change are not written again."""
     await es.indices.refresh(index=names.trials)  # what the run just wrote is searched
     entries = [*await concept_entries(es, names.trials), *await named_entries(es, names.trials)]
-    wanted = {e.doc_id: e for e in entries}
+    wanted = {e.doc_id: e.source() for e in entries}
     stored = await _stored(es, names.suggest)
     actions = [
-        {"_index": names.suggest, "_id": doc_id, "_source": entry.source()}
-        for doc_id, entry in wanted.items()
-        if doc_id not in stored or stored[doc_id].digest != entry.digest
+        {"_index": names.suggest, "_id": doc_id, "_source": source}
+        for doc_id, source in wanted.items()
+        if doc_id not in stored or stored[doc_id].digest != source["digest"]
     ]
     actions += [
         _delete(names.suggest, doc_id, held)

@@ -9,5 +9,6 @@ from service.routes import export, health, suggest, sync_runs, trials
 
 def setup_routes(app: web.Application) -> None:
     # /trials/export and /trials/recent come before /trials/{trial_id}, so they match first.
-    for table in (export.routes, trials.routes, suggest.routes, sync_runs.routes, health.routes):
+    for table in (export.routes, trials.routes, sync_runs.routes, health.routes):
         app.add_routes(table)
+    suggest.setup(app)  # its route and its answer cache

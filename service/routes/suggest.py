@@ -1,22 +1,30 @@
-"""GET /api/v1/suggest: suggestions as you type (conditions, interventions, institutions)."""
+"""GET /api/v1/suggest: suggestions as you type (conditions, interventions, institutions).
+
+Answers are kept for a few seconds (`service.answer_cache`): people type the same first letters
+over and over, and the suggestions only change when a sync run rebuilds them."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from aiohttp import web
 from elasticsearch import NotFoundError
 
+from service.answer_cache import AnswerCache
 from service.apidocs import docs, querystring_schema, response
-from service.jsonio import json_response
 from service.keys import ES, NAMES
 from service.schemas import examples
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE
 from service.schemas.suggest import SuggestionsSchema, SuggestQuerySchema
 from service.suggestions import DEFAULT_LIMIT, items, suggest_body
+from trials.suggest_keys import normalised
 
 routes = web.RouteTableDef()
+CACHE = web.AppKey("suggest_cache", AnswerCache)
 
 
-@routes.get("/api/v1/suggest", allow_head=False)
+@routes.get("/api/v1/suggest")
 @docs(
     tags=["trials"],
     summary="Suggestions as you type",
@@ -37,10 +45,24 @@ routes = web.RouteTableDef()
 async def suggest(request: web.Request) -> web.Response:
     parsed = request["querystring"]
     limit = int(parsed.get("limit", DEFAULT_LIMIT))
+    cache, key = request.app[CACHE], (normalised(parsed["q"]), limit)
+    answer = cache.get(key)
+    if answer is None:
+        answer = orjson.dumps({"items": await _suggested(request.app, parsed["q"], limit)})
+        cache.put(key, answer)
+    headers = {"Cache-Control": f"max-age={int(cache.ttl_s)}"}
+    return web.Response(body=answer, content_type="application/json", headers=headers)
+
+
+async def _suggested(app: web.Application, q: str, limit: int) -> list[dict[str, Any]]:
     try:
-        found = await request.app[ES].search(
-            index=request.app[NAMES].suggest, **suggest_body(parsed["q"], limit)
-        )
+        found = await app[ES].search(index=app[NAMES].suggest, **suggest_body(q, limit))
     except NotFoundError:  # no run has built the suggestions yet
-        return json_response({"items": []})
-    return json_response({"items": items(found["hits"]["hits"], limit)})
+        return []
+    return items(found["hits"]["hits"], limit)
+
+
+def setup(app: web.Application) -> None:
+    """The route, and the application's answer cache."""
+    app[CACHE] = AnswerCache()
+    app.add_routes(routes)

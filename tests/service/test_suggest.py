@@ -12,12 +12,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from elasticsearch import AsyncElasticsearch
 
+from service.answer_cache import AnswerCache
 from service.app import create_app
-from service.suggestions import items, suggest_body
+from service.suggestions import items, matching, suggest_body
 from testkit.recorded_sync import index_recorded
 from trials.indices import Names
 from trials.settings import Settings
-from trials.suggest_keys import chosung_keys, keys, typed_chosung
+from trials.suggest_keys import MAX_PREFIX, chosung_keys, keys, prefixes, typed_chosung
 
 Client = TestClient[Any, Any]
 
@@ -167,9 +168,20 @@ def test_what_is_typed_is_read_as_the_keys_are() -> None:
     assert typed_chosung("당뇨") is None
     assert typed_chosung("diab") is None
     body = suggest_body("Lung C", 5)
-    prefixes = body["query"]["bool"]["filter"][0]["bool"]["should"]
-    assert prefixes == [{"prefix": {"keys": "lung c"}}, {"prefix": {"keys": "lungc"}}]
+    assert body["query"]["bool"]["filter"] == [{"terms": {"prefixes": ["lung c", "lungc"]}}]
     assert body["size"] == 10  # twice the limit: a concept's two languages may both match
+    assert matching("ㄷㄴㅂ") == {"terms": {"prefixes": ["ᄃᄂᄇ", "ㄷㄴㅂ"]}}
+    longer = matching("non-small cell lung")  # longer than the stored prefixes
+    assert longer["bool"]["should"] == [
+        {"prefix": {"keys": "non-small cell lung"}},
+        {"prefix": {"keys": "non-smallcelllung"}},
+    ]
+
+
+def test_every_key_prefix_is_stored() -> None:
+    assert prefixes(["당뇨병", "ㄷㄴㅂ"]) == ["ㄷ", "ㄷㄴ", "ㄷㄴㅂ", "당", "당뇨", "당뇨병"]
+    assert max(map(len, prefixes(["type 2 diabetes mellitus"]))) == MAX_PREFIX
+    assert "type " not in prefixes(["type 2"])  # no prefix ends in a space
 
 
 def test_items_keep_each_concept_and_name_once() -> None:
@@ -186,3 +198,23 @@ def test_items_keep_each_concept_and_name_once() -> None:
     ]
     assert texts(items(hits)) == ["CAR-T 세포치료", "Venetoclax", "Venetoclax"]
     assert len(items(hits, limit=1)) == 1
+
+
+def test_an_answer_is_kept_for_its_time_and_the_oldest_goes_first() -> None:
+    now = [0.0]
+    cache = AnswerCache(ttl_s=30, size=2, clock=lambda: now[0])
+    cache.put("당뇨", b"1")
+    assert cache.get("당뇨") == b"1"
+    now[0] = 30.0
+    assert cache.get("당뇨") is None  # expired: asked of the node again
+    cache.put("a", b"a")
+    cache.put("b", b"b")
+    cache.put("c", b"c")
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (None, b"b", b"c")
+
+
+async def test_answers_say_how_long_they_keep(api: Client) -> None:
+    response = await api.get("/api/v1/suggest?q=당뇨")
+    assert response.headers["Cache-Control"] == "max-age=30"
+    again = await api.get("/api/v1/suggest?q=%20당뇨%20")  # the same typed text, kept
+    assert await again.read() == await response.read()
