@@ -12,7 +12,10 @@ How it scores, and why:
   trial found only through a concept ranks under the trials whose titles say the words, and
   among trials the words find, those tagged with the concept rise above those the words
   merely brush (폐암 → 폐경 … 유방암). A broad concept (암) lifts its narrower ones by the
-  ancestor constant only, so they never bury the trials that say 암 themselves.
+  ancestor constant only, so they never bury the trials that say 암 themselves;
+- a trial the words find that carries none of the concepts keeps `OFF_TOPIC` of its score:
+  the words are there, the topic is not (폐 암 typed apart matches any cancer trial that
+  mentions 폐 somewhere), so it falls below the trials about the concept.
 
 Pure: a query in, query clauses out.
 """
