@@ -7,7 +7,7 @@ LOCK   := requirements.lock
 # apt-get as root, or through sudo for a user who has it (a forge's CI runner, a laptop).
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test deps compose-cli chromium java-maven lint typecheck node pytest cluster-test es-start es-stop bench-indexer bench-service clean soak reliability audit lock
+.PHONY: help run test deps compose-cli chromium java-maven lint typecheck node pytest cluster-test es-start es-stop bench-indexer bench-service bench-crosslingual clean soak reliability audit lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench-indexer: deps ## Sync vs raw _bulk, unchanged resync, peak memory at 100k 
 
 bench-service: deps ## API vs direct-to-node throughput/latency, and deep cursor pages
 	$(BIN)/python -m bench.service
+
+bench-crosslingual: deps ## Search with concept expansion vs without, /suggest latency at concurrency 32
+	$(BIN)/python -m bench.service.crosslingual
 
 soak: deps ## 10 minutes of API traffic while syncs run each minute over changing data (not CI)
 	$(BIN)/python -m bench.soak
