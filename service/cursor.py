@@ -16,7 +16,7 @@ import orjson
 
 VERSION = 1
 # The list endpoints that hand out cursors; a cursor is refused by every other one.
-ListKind = Literal["search", "recent", "sync-runs"]
+ListKind = Literal["search", "recent", "sync-runs", "history"]
 
 
 class InvalidCursor(ValueError):

@@ -85,6 +85,7 @@ def recent_item(
 ) -> dict[str, Any]:
     item = list_item(hit["_source"])
     item["change"] = change_of(hit["_source"], window, change, created)
+    item["changed_fields"] = hit["_source"].get("changed_fields", [])
     return item
 
 

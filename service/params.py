@@ -84,4 +84,5 @@ def recent_params(parsed: dict[str, Any], now: datetime) -> RecentParams:
         sources=_tuple(parsed, "source"),
         include_removed=bool(parsed.get("include_removed", False)),
         basis=parsed.get("basis", "index"),
+        fields=_tuple(parsed, "field"),
     )

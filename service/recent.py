@@ -25,6 +25,7 @@ class RecentParams:
     sources: tuple[str, ...] = ()
     include_removed: bool = False
     basis: str = "index"
+    fields: tuple[str, ...] = ()  # only trials whose latest change changed one of these
 
 
 def change_clause(change: str, window: Window, basis: str = "index") -> dict[str, Any]:
@@ -88,9 +89,21 @@ def recent_body(params: RecentParams) -> dict[str, Any]:
     filters_ = [
         change_clause(params.change, params.window, params.basis),
         *filters.terms("source", params.sources),
+        *changed_fields_clause(params),
     ]
     return {
         "query": {"bool": {"filter": filters_, "must_not": not_removed(params.include_removed)}},
         "sort": recent_sort(params),
-        "source": list_source(),
+        "source": {"includes": [*list_source()["includes"], "changed_fields"]},
     }
+
+
+def changed_fields_clause(params: RecentParams) -> list[dict[str, Any]]:
+    """`field=`: the trial's latest content change (stored on it by the indexer, as
+    `changed_fields`) is in the window and changed one of the fields."""
+    if not params.fields:
+        return []
+    return [
+        {"terms": {"changed_fields": list(params.fields)}},
+        {"range": {"changed_at": params.window.range_clause()}},
+    ]

@@ -87,6 +87,13 @@ class RecentItemSchema(TrialItemSchema):
             "under basis=registry), otherwise updated"
         },
     )
+    changed_fields = fields.List(
+        fields.String(),
+        metadata={
+            "description": "The fields the trial's latest registry change changed (its "
+            "`/history` has their old and new values); empty when it was created"
+        },
+    )
 
 
 SEARCH_FIELDS = tuple(SearchItemSchema._declared_fields)
@@ -249,6 +256,11 @@ class RecentQuerySchema(Schema):
     source = _source_filter()
     include_removed = fields.Boolean(
         metadata={"description": "Include trials removed from their registry (default false)"}
+    )
+    field = _repeatable(
+        fields.String(validate=validate.Length(1, 100)),
+        "Only trials whose latest change, in the window, changed one of these fields "
+        "(names as in `changed_fields`, e.g. status, target_size, study_period.end)",
     )
     fields_ = field_names(RECENT_FIELDS, "each item")
     offset = offset()

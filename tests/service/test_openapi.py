@@ -20,6 +20,8 @@ ROUTES = {
     ("get", "/api/v1/trials/export"),
     ("get", "/api/v1/trials/recent"),
     ("get", "/api/v1/trials/{trial_id}"),
+    ("get", "/api/v1/trials/{trial_id}/history"),
+    ("get", "/api/v1/feeds/trials"),
     ("get", "/api/v1/suggest"),
     ("get", "/api/v1/sync-runs"),
     ("post", "/api/v1/sync-runs"),
