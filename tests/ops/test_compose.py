@@ -101,7 +101,8 @@ def test_compose_rejects_a_broken_file(tmp_path: Any) -> None:
 
 
 def test_the_full_stack_starts_in_order(stack: dict[str, Any]) -> None:
-    assert set(stack) == {"elasticsearch", "kibana", *APP_SERVICES}
+    always = {name for name, service in stack.items() if not service.get("profiles")}
+    assert always == {"elasticsearch", "kibana", *APP_SERVICES}
     # compose v2 adds `required`/`restart` keys when rendering; the conditions are what matter
     needs = {
         name: {dep: how["condition"] for dep, how in svc.get("depends_on", {}).items()}
@@ -228,3 +229,56 @@ def test_every_command_compose_runs_is_a_trials_command(stack: dict[str, Any]) -
     assert commands[2:] == [["es", "init"], ["kibana", "import"]]
     for argv in commands:
         assert callable(parser.parse_args(argv).handler), argv
+
+
+CLUSTER_NODES = ("elasticsearch", "es02", "es03")
+
+
+def test_the_cluster_profile_is_valid() -> None:
+    done = compose("--profile", "cluster", "config", "-q", ES_DISCOVERY_TYPE="multi-node")
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_cluster_profile_adds_two_nodes_that_form_one_cluster_with_the_stacks_node() -> None:
+    services = rendered(ES_DISCOVERY_TYPE="multi-node")["services"]
+    nodes = {name: services[name] for name in CLUSTER_NODES}
+    env = {name: node["environment"] for name, node in nodes.items()}
+    assert {name: node.get("profiles") for name, node in nodes.items()} == {
+        "elasticsearch": None,  # always there: the stack's node is es01 of the cluster
+        "es02": ["cluster"],
+        "es03": ["cluster"],
+    }
+    assert [env[name]["node.name"] for name in CLUSTER_NODES] == ["es01", "es02", "es03"]
+    assert env["elasticsearch"]["discovery.type"] == "multi-node"
+    assert env["elasticsearch"]["discovery.seed_hosts"] == "es02,es03"
+    # single-node discovery refuses initial_master_nodes: only the profile's nodes bootstrap,
+    # and they look for es01 alone, so they never form a cluster without it
+    assert "cluster.initial_master_nodes" not in env["elasticsearch"]
+    for name in ("es02", "es03"):
+        assert env[name]["cluster.initial_master_nodes"] == "es01,es02,es03"
+        assert env[name]["discovery.seed_hosts"] == "elasticsearch"
+        assert env[name]["ES_JAVA_OPTS"] == "-Xms512m -Xmx512m"
+        assert not ports(nodes[name])  # reached inside the compose network only
+        assert nodes[name]["image"] == nodes["elasticsearch"]["image"]
+        assert "wait_for_nodes=3" in " ".join(nodes[name]["healthcheck"]["test"])
+    same = ("xpack.security.enabled", "cluster.routing.allocation.disk.threshold_enabled")
+    assert len({tuple(env[name][key] for key in same) for name in CLUSTER_NODES}) == 1
+    data = [v for name in CLUSTER_NODES for v in _volumes(nodes[name]) if v.endswith("/data")]
+    assert len(set(data)) == 3  # each node its own data
+    for name in CLUSTER_NODES:
+        repo = env[name]["path.repo"]
+        assert f"es-snapshots:{repo}" in _volumes(nodes[name])  # one shared snapshot folder
+
+
+def test_without_the_variable_the_stacks_node_stays_single_and_the_heap_is_settable() -> None:
+    services = rendered(ES_CLUSTER_HEAP="768m")["services"]
+    assert services["elasticsearch"]["environment"]["discovery.type"] == "single-node"
+    assert services["es02"]["environment"]["ES_JAVA_OPTS"] == "-Xms768m -Xmx768m"
+
+
+def test_the_node_image_has_a_writable_snapshot_folder_and_runs_as_the_node_user() -> None:
+    lines = (REPO / "docker" / "elasticsearch" / "Dockerfile").read_text().splitlines()
+    text = "\n".join(lines)
+    assert "mkdir -p /usr/share/elasticsearch/snapshots" in text
+    assert "chown 1000:0 /usr/share/elasticsearch/snapshots" in text
+    assert [line for line in lines if line.startswith("USER")][-1] == "USER 1000:0"
