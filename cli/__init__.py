@@ -19,13 +19,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from cli import backup, esnode, indexing, ops, serving
+from cli import backup, esnode, history, indexing, ops, serving
 from cli.common import CommandError
 from trials import __version__
 from trials.logs import configure_logging, secret_values
 from trials.settings import Settings, SettingsError
 
-GROUPS = (esnode, indexing, serving, ops, backup)
+GROUPS = (esnode, indexing, serving, ops, backup, history)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ removals, restores and a run killed mid-bulk keep it exactly once per change."""
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 from typing import Any
 
@@ -174,3 +175,36 @@ def test_nested_fields_are_named_by_path_and_bookkeeping_is_left_out() -> None:
     assert history.diff(old, new) == [
         {"field": "study_period.end", "old": "2026-01-01", "new": "2027-06-30"}
     ]
+
+
+async def test_the_cli_shows_a_trials_history_as_a_table_and_as_json(env: Env) -> None:
+    await env.run("ctgov")
+    study = _study(env, 4)
+    study["designModule"]["enrollmentInfo"]["count"] = 4321
+    await env.run("ctgov", full=True)
+    registry_id = study["identificationModule"]["nctId"]
+    environment = child_env(env.settings.es_hosts[0], env.settings.index_prefix)
+
+    async def trials(*args: str) -> tuple[int, str]:
+        child = await asyncio.create_subprocess_exec(
+            trials_executable(),
+            *args,
+            env=environment,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, _ = await child.communicate()
+        return child.returncode or 0, out.decode()
+
+    code, out = await trials("history", registry_id.lower(), "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert [e["change"] for e in document["history"]] == ["updated", "created"]
+    assert document["trial_id"] == doc_id("ctgov", registry_id)
+    code, table = await trials("history", doc_id("ctgov", registry_id))
+    assert code == 0
+    assert "AT" in table.splitlines()[1]
+    assert "target_size:" in table
+    assert "→ 4321" in table
+    code, _ = await trials("history", "NCT00000000")
+    assert code == 1
