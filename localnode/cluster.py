@@ -43,6 +43,7 @@ class LocalCluster:
         down = [node for node in self.nodes if node.running_pid() is None]
         if not down and self.healthy():
             return Started(self.url, already_running=True, seconds=0.0)
+        self._refuse_other_sizes(running=len(down) < len(self.nodes))
         for node in down:
             node.clear_stale_pid()
             node.check_ports_free()
@@ -56,6 +57,18 @@ class LocalCluster:
             self._launch(down, java_home, heartbeat)
         self._wait_healthy(heartbeat)
         return Started(self.url, already_running=False, seconds=heartbeat.elapsed())
+
+    def _refuse_other_sizes(self, running: bool) -> None:
+        """Running members started for another size would never admit the new ones (a single
+        node takes no others); data of a larger cluster cannot start alone."""
+        recorded = self.topology.recorded_size()
+        if running and recorded != self.topology.size:
+            raise LocalNodeError(
+                f"{recorded} node{'s' if recorded > 1 else ''} from port "
+                f"{self.topology.base.port} already running: `trials es stop` first, then "
+                f"`trials es start --nodes {self.topology.size}`"
+            )
+        self.topology.check_size()
 
     def _launch(self, nodes: list[LocalNode], java_home: Path, heartbeat: Heartbeat) -> None:
         """`elasticsearch -d` for every node at once; only the first one's heartbeat speaks."""

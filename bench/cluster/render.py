@@ -25,8 +25,9 @@ def _start(e: Mapping[str, Any]) -> str:
 
 def _two(e: Mapping[str, Any]) -> str:
     return (
-        f"`trials es start --nodes 2` took {e['start_s']} s; indices with one replica: "
-        f"{e['health']}; `stop` stopped both; `start` as one node refused"
+        f"a single node with data, stopped, then `trials es start --nodes 2`: formed in "
+        f"{e['start_s']} s; indices with one replica {e['health']}; `stop` stopped both; "
+        "`start` as one node refused (as was `--nodes 2` while the node ran alone)"
     )
 
 
@@ -66,7 +67,7 @@ def _counts(counts: Mapping[str, int]) -> str:
 
 SAYS: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
     "cluster start": ("Cluster start (3 nodes)", _start),
-    "test_two_nodes": ("Two nodes through the CLI", _two),
+    "grows_to_two": ("One node grown to two through the CLI", _two),
     "full_sync": ("A data node killed during a full sync", _sync),
     "api_load": ("A node killed under API load", _load),
     "elected_master": ("The elected master killed", _master),

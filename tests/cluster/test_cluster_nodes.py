@@ -89,14 +89,26 @@ async def test_with_one_replica_the_indices_are_green_each_copy_on_another_node(
     assert len({node for held in by_shard.values() for node in held}) == 3  # all nodes hold some
 
 
-def test_two_nodes_start_green_stop_together_and_refuse_to_restart_as_one(
+def test_a_single_node_grows_to_two_green_ones_that_stop_together_and_stay_a_cluster(
     settings: Settings,
 ) -> None:
+    """The path of a user who outgrows one node: a single node with data, stopped, started
+    again with --nodes 2 (not while it runs alone: it would admit no other node)."""
     base = free_port_run(2)
     topology = Topology(Layout.for_settings(Settings.from_env().es_home, base), 2)
     urls = [f"http://127.0.0.1:{base}", f"http://127.0.0.1:{base + 1}"]
     env = local_env(base)
     try:
+        alone = trials(["es", "start"], env)
+        assert alone.returncode == 0, alone.stderr
+        while_alone = trials(["es", "start", "--nodes", "2"], env)
+        assert while_alone.returncode == 1
+        assert while_alone.stderr.strip() == (
+            f"trials: 1 node from port {base} already running: `trials es stop` first, then "
+            "`trials es start --nodes 2`"
+        )
+        assert trials(["es", "stop"], env).stdout.strip() == "Elasticsearch stopped"
+
         began = time.monotonic()
         started = trials(["es", "start", "--nodes", "2"], env)
         seconds = time.monotonic() - began
@@ -130,10 +142,10 @@ def test_two_nodes_start_green_stop_together_and_refuse_to_restart_as_one(
         assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
         assert not any(probe.port_in_use(port) for port in (base, base + 1))
 
-        alone = trials(["es", "start"], env)  # --nodes 1 on data of a 2-node cluster
-        assert alone.returncode == 1
+        shrunk = trials(["es", "start"], env)  # --nodes 1 on data of a 2-node cluster
+        assert shrunk.returncode == 1
         assert "belongs to a 2-node cluster (its data says so): start it with --nodes 2" in (
-            alone.stderr
+            shrunk.stderr
         )
         measured(nodes=2, start_s=round(seconds, 1), health=health["status"])
     finally:
