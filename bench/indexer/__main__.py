@@ -4,7 +4,9 @@
    `_bulk` of the same documents into an index with the same mapping, in as many concurrent
    streams as the sync keeps batches in flight (target ≥ 0.5);
 2. an unchanged resync against the full sync (target ≤ 0.15, with zero index writes);
-3. peak RSS of a sync of N records against one of N/10 (target ≤ 1.5: streaming).
+3. peak RSS of a sync of N records against one of N/10 (target ≤ 1.5: streaming);
+4. the full sync, which writes a history document per created trial, against the same sync
+   writing none (target ≥ 0.85), and the history documents an unchanged resync adds (== 0).
 
 Each sync runs in a child process (`bench.indexer.child`), so its peak RSS is its own; the fake
 registry runs here and builds each page on request. Usage:
@@ -38,7 +40,9 @@ from trials.settings import Settings
 PAGE_SIZE = 1000
 
 
-async def _child(settings: Settings, prefix: str, url: str, key: str) -> dict[str, Any]:
+async def _child(
+    settings: Settings, prefix: str, url: str, key: str, *extra: str
+) -> dict[str, Any]:
     env = child_env(
         ",".join(settings.es_hosts), prefix, TRIALS_ICREAT_URL=url, TRIALS_DATA_GO_KR_KEY=key
     )
@@ -47,6 +51,7 @@ async def _child(settings: Settings, prefix: str, url: str, key: str) -> dict[st
         "-m",
         "bench.indexer.child",
         str(PAGE_SIZE),
+        *extra,
         env=env,
         stdout=asyncio.subprocess.PIPE,
     )
@@ -103,6 +108,7 @@ async def bench(records: int, small: int) -> list[tuple[str, str, str, str]]:
         raw_s = await _raw_bulk(es, settings, records)
         full = await _child(base, prefix, f"{url}/icreat", state.key)
         again = await _child(base, prefix, f"{url}/icreat", state.key)
+        bare = await _child(base, f"{prefix}bare-", f"{url}/icreat", state.key, "no-history")
     finally:
         await runner.cleanup()
         await es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
@@ -111,6 +117,8 @@ async def bench(records: int, small: int) -> list[tuple[str, str, str, str]]:
     assert again["counts"]["unchanged"] == records, again
     writes = again["index_total"] - full["index_total"]
     rss_ratio = full["max_rss_kb"] / small_run["max_rss_kb"]
+    assert full["history_docs"] == records, full  # one `created` entry per trial
+    added = again["history_docs"] - full["history_docs"]
     return [
         (
             "full sync vs raw _bulk (speed)",
@@ -131,6 +139,13 @@ async def bench(records: int, small: int) -> list[tuple[str, str, str, str]]:
             f"{rss_ratio:.2f}",
             "<= 1.5",
         ),
+        (
+            "full sync with history vs without (speed)",
+            f"{bare['seconds']:.1f}s / {full['seconds']:.1f}s",
+            f"{bare['seconds'] / full['seconds']:.2f}",
+            ">= 0.85",
+        ),
+        ("history documents added by the resync", f"{added}", f"{added}", "== 0"),
     ]
 
 
