@@ -21,9 +21,11 @@ FIND_SEARCH = "document.getElementById('operations-trials-search_trials')"
 
 
 async def test_swagger_ui_try_it_out(client: Client) -> None:
+    spec = await (await client.get("/api/docs/openapi.json")).json()
+    operations = sum(len(ops) for ops in spec["paths"].values())
     async with open_page(f"http://127.0.0.1:{client.port}/api/docs") as page:
         count = await page.wait_for("document.querySelectorAll('.opblock').length")
-        assert count == 11
+        assert count == operations >= 11
         version = await page.evaluate("window.versions.swaggerUI.version")
         assert version.startswith("5.")
         title = await page.evaluate("document.querySelector('.info .title')?.textContent")
