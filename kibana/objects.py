@@ -20,6 +20,7 @@ from typing import Any
 CORE = "8.8.0"
 TRIALS_VIEW = "trials-data-view"
 RUNS_VIEW = "trials-sync-log-data-view"
+HISTORY_VIEW = "trials-history-data-view"
 KQL_ALL = {"query": "", "language": "kuery"}
 ALL_TIME = {"from": "now-30y", "to": "now"}  # distributions count every trial, not a window
 
@@ -205,6 +206,39 @@ def sync_runs_chart() -> dict[str, Any]:
     )
 
 
+def changes_chart() -> dict[str, Any]:
+    """The registry changes the indexer recorded (trials-history), per day and kind."""
+    columns = {
+        "change": top_values("change", 4, "count"),
+        "at": histogram("at"),
+        "count": metric("Changes", "count", "___records___"),
+    }
+    return lens_xy(
+        "trials-changes-over-time",
+        "Trial changes over time: created, updated, removed, restored",
+        HISTORY_VIEW,
+        "bar_stacked",
+        columns,
+        x="at",
+        split="change",
+    )
+
+
+def changed_fields_chart() -> dict[str, Any]:
+    columns = {
+        "value": top_values("changed_fields", 20, "count"),
+        "count": metric("Changes", "count", "___records___"),
+    }
+    return lens_xy(
+        "trials-changed-fields",
+        "Fields the registries changed most",
+        HISTORY_VIEW,
+        "bar_horizontal",
+        columns,
+        "value",
+    )
+
+
 def trials_by(
     field: str, size: int, slug: str | None = None, label: str | None = None
 ) -> dict[str, Any]:
@@ -317,6 +351,15 @@ def build() -> list[dict[str, Any]]:
         'status : ("failed" or "partial")',
     )
     runs = sync_runs_chart()
+    changes = search(
+        "trials-changes",
+        "Trial changes (history)",
+        HISTORY_VIEW,
+        ["trial_id", "change", "changed_fields", "title", "run_id"],
+        "at",
+        "",
+    )
+    history = [changes_chart(), changed_fields_chart()]
     charts = [
         *(
             trials_by(field, size)
@@ -337,11 +380,16 @@ def build() -> list[dict[str, Any]]:
         panels.append((at, chart))
     below = 26 + 12 * ((len(charts) + 1) // 2)
     panels.append((panel(3 + len(charts), "search", 0, below, 48, 16), latest))
+    n = 4 + len(charts)
+    panels.append((panel(n, "lens", 0, below + 16, 24, 14), history[0]))
+    panels.append((panel(n + 1, "lens", 24, below + 16, 24, 14), history[1]))
+    panels.append((panel(n + 2, "search", 0, below + 30, 48, 16), changes))
     views = [
         data_view(TRIALS_VIEW, "trials", "Trials", "changed_at"),
         data_view(RUNS_VIEW, "trials-sync-log", "Trials sync runs", "started_at"),
+        data_view(HISTORY_VIEW, "trials-history", "Trial changes", "at"),
     ]
-    return [*views, latest, failed, runs, *charts, dashboard(panels)]
+    return [*views, latest, failed, changes, runs, *charts, *history, dashboard(panels)]
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ OBJECTS_FILE = resources.files("kibana") / "saved_objects.ndjson"  # package dat
 IMPORT_PATH = "/api/saved_objects/_import"
 # Data view titles in the file, by the spec whose alias they stand for.
 DATA_VIEW_SPECS = {"trials": "trials", "trials-sync-log": "sync_log"}
+DATA_VIEW_SPECS["trials-history"] = "trial_history"
 
 
 class KibanaError(RuntimeError):

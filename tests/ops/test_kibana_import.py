@@ -89,7 +89,8 @@ async def test_import_is_idempotent_and_uses_the_prefix(
     assert kibana.requests == 2
     assert kibana.saved == first
     views = [o for (kind, _), o in kibana.saved.items() if kind == "index-pattern"]
-    assert {v["attributes"]["title"] for v in views} == {"acme-trials", "acme-trials-sync-log"}
+    titles = {v["attributes"]["title"] for v in views}
+    assert titles == {"acme-trials", "acme-trials-sync-log", "acme-trials-history"}
 
 
 async def test_import_errors_reported_by_kibana_fail_the_command(

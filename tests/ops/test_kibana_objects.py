@@ -17,7 +17,11 @@ from trials.indices import Names
 
 from .conftest import REPO
 
-SPEC_OF_TITLE = {"trials": "trials", "trials-sync-log": "sync_log"}
+SPEC_OF_TITLE = {
+    "trials": "trials",
+    "trials-sync-log": "sync_log",
+    "trials-history": "trial_history",
+}
 KQL_FIELD = re.compile(r"([\w.]+)\s*:")
 
 
@@ -85,7 +89,11 @@ def test_data_views_for_trials_and_sync_log(objects: list[dict[str, Any]]) -> No
         for o in objects
         if o["type"] == "index-pattern"
     }
-    assert views == {"trials": "changed_at", "trials-sync-log": "started_at"}
+    assert views == {
+        "trials": "changed_at",
+        "trials-sync-log": "started_at",
+        "trials-history": "at",
+    }
 
 
 def test_every_reference_resolves_to_an_object_of_its_type(
@@ -121,6 +129,7 @@ def test_dashboard_panels_match_references(by_id: dict[str, dict[str, Any]]) -> 
         "trials-latest-changed",
         *(f"trials-by-{f}" for f in ("phase", "status", "source", "department")),
         *(f"trials-by-{f}" for f in ("region", "country", "sex", "min-age", "max-age")),
+        *("trials-changes-over-time", "trials-changed-fields", "trials-changes"),
     }
     assert set(shown) == expected
 
@@ -161,7 +170,7 @@ def test_the_field_walk_sees_nested_and_multi_fields() -> None:
 def test_import_points_data_views_at_prefixed_aliases(objects: list[dict[str, Any]]) -> None:
     adapted = for_names(objects, Names(prefix="acme-"))
     titles = {o["attributes"]["title"] for o in adapted if o["type"] == "index-pattern"}
-    assert titles == {"acme-trials", "acme-trials-sync-log"}
+    assert titles == {"acme-trials", "acme-trials-sync-log", "acme-trials-history"}
     assert [o["id"] for o in adapted] == [o["id"] for o in objects]
     assert for_names(objects, Names(prefix="")) == objects
     assert to_ndjson(objects).count(b"\n") == len(objects)
