@@ -13,6 +13,7 @@ from pathlib import Path
 
 from elasticsearch import AsyncElasticsearch
 
+from indexer.run import RunOptions, run_source
 from localnode import probe
 from localnode.cluster import LocalCluster
 from localnode.layout import Layout
@@ -21,7 +22,8 @@ from testkit.children import trials_executable
 from testkit.elastic_node import free_port_run
 from tests.cluster.drills import names_of
 from tests.cluster.evidence import measured
-from trials.indices import Names
+from trials import snapshots
+from trials.indices import Names, indices_behind
 from trials.settings import Settings
 
 
@@ -152,3 +154,22 @@ def test_a_single_node_grows_to_two_green_ones_that_stop_together_and_stay_a_clu
         LocalCluster(topology).stop()
         for member in topology.members:
             shutil.rmtree(member.node_dir, ignore_errors=True)
+
+
+async def test_a_backup_on_the_cluster_brings_back_a_deleted_index(
+    on_cluster: tuple[Settings, AsyncElasticsearch],
+) -> None:
+    """Every node writes its shards into the one folder all three have as path.repo."""
+    settings, es = on_cluster
+    names = Names.from_settings(settings)
+    run = await run_source(es, settings, "demo", RunOptions(demo_count=200))
+    assert run.status == "completed", run.message
+    backup = await snapshots.create(es, names)
+    assert backup.counts[names.trials] == 200
+    await es.indices.delete(index=await indices_behind(es, names.trials))
+    restored = await snapshots.restore(es, settings, None)
+    await es.indices.refresh(index=names.trials)
+    assert (await es.count(index=names.trials))["count"] == 200
+    health = await es.cluster.health(index=restored.indices[names.trials], wait_for_status="green")
+    assert health["status"] == "green"  # restored with this cluster's replica
+    measured(backup=backup.name, documents=200, restored=restored.indices[names.trials])
