@@ -93,6 +93,7 @@ def build_spec(app: web.Application, error_callback: Any, **options: Any) -> dic
         openapi_version=OPENAPI_VERSION,
         **options,
     )
+    _restore_docs(app)
     spec.spec.components.security_scheme(
         "admin_token",
         {
@@ -105,6 +106,33 @@ def build_spec(app: web.Application, error_callback: Any, **options: Any) -> dic
         warnings.simplefilter("ignore", web.NotAppKeyWarning)
         spec.register(app, in_place=True)
     return _tidied(spec.swagger_dict())
+
+
+PRISTINE = "__trials_apispec__"
+
+
+def _restore_docs(app: web.Application) -> None:
+    """apispec resolves the schemas in `content` and `requestBody` in place, turning each
+    into a `$ref` in the dict the decorator keeps; the next app (tests make many) would find
+    only refs and register no schema. So each build starts from a copy of the untouched docs,
+    kept the first time."""
+    for route in app.router.routes():
+        handler: Any = route.handler
+        docs = getattr(handler, "__apispec__", None)
+        if docs is None:
+            continue
+        if not hasattr(handler, PRISTINE):
+            setattr(handler, PRISTINE, _fresh(docs))
+        handler.__apispec__ = _fresh(getattr(handler, PRISTINE))
+
+
+def _fresh(value: Any) -> Any:
+    """Dicts and lists copied, everything else (schemas among them) shared."""
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    return value
 
 
 def _tidied(document: dict[str, Any]) -> dict[str, Any]:

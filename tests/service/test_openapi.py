@@ -10,8 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
+from elasticsearch import AsyncElasticsearch
 from openapi_spec_validator import validate
+
+from service.app import create_app
+from trials.settings import Settings
 
 Client = TestClient[Any, Any]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -47,6 +51,20 @@ async def test_the_spec_is_openapi_3_and_valid(client: Client) -> None:
     validate(spec)  # raises on any violation of the OpenAPI 3.0 schema
     # the old URL answers the same 3.x document, for clients that kept it
     assert await spec_at(client, "/api/docs/swagger.json") == spec
+
+
+async def test_every_app_serves_the_whole_spec(
+    es: AsyncElasticsearch, svc_settings: Settings
+) -> None:
+    """The decorators' docs are shared by every app of the process (tests make many): building
+    one spec must not leave the next without its schemas."""
+    specs = []
+    for _ in range(2):
+        async with TestClient(TestServer(create_app(svc_settings, es=es))) as other:
+            specs.append(await spec_at(other, "/api/docs/openapi.json"))
+    assert specs[0] == specs[1]
+    assert "Problem" in specs[1]["components"]["schemas"]
+    validate(specs[1])
 
 
 async def test_spec_documents_every_route(client: Client) -> None:
