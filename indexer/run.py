@@ -144,7 +144,8 @@ async def _locked(
 async def _supervised(job: _Job, lock: SourceLock) -> None:
     """The run's work beside its heartbeat. What the work lets through is cancellation
     (shutdown, Ctrl-C): the run ends `cancelled` and the cancellation goes on."""
-    beat = asyncio.create_task(_heartbeat(job.run, lock, job.options.heartbeat_s))
+    stop = asyncio.Event()
+    beat = asyncio.create_task(_heartbeat(job.run, lock, job.options.heartbeat_s, stop))
     try:
         await _execute(job)
         await suggestions.after_run(job.es, job.names, job.run.tally.counts)  # for /suggest
@@ -153,16 +154,18 @@ async def _supervised(job: _Job, lock: SourceLock) -> None:
             await job.run.cancel()
         raise
     finally:
-        beat.cancel()
+        # Stopped, not cancelled: a renewal cancelled in flight may reach the node with its
+        # answer (the lock's new sequence number) lost, and the release would then fail.
+        stop.set()
+        await asyncio.shield(beat)
 
 
-async def _heartbeat(run: RunRecord, lock: SourceLock, every_s: float) -> None:
-    """Saves the run's progress and pushes the lock's expiry forward. A lock lost (expired and
-    taken over, or deleted) is said once and not renewed again: the run goes on, its writes
-    protected by external versioning."""
+async def _heartbeat(run: RunRecord, lock: SourceLock, every_s: float, stop: asyncio.Event) -> None:
+    """Saves the run's progress and pushes the lock's expiry forward until `stop`. A lock lost
+    (expired and taken over, or deleted) is said once and not renewed again: the run goes on,
+    its writes protected by external versioning."""
     held = True
-    while True:
-        await asyncio.sleep(every_s)
+    while not await _stopped(stop, every_s):
         try:
             await run.save()
             if held and not await lock.renew():
@@ -170,6 +173,15 @@ async def _heartbeat(run: RunRecord, lock: SourceLock, every_s: float) -> None:
                 log.warning("%s: lost the lock of %s", run.run_id, run.source)
         except Exception:
             log.exception("%s: heartbeat failed", run.run_id)
+
+
+async def _stopped(stop: asyncio.Event, within_s: float) -> bool:
+    """Whether `stop` is set within `within_s` seconds."""
+    try:
+        await asyncio.wait_for(stop.wait(), within_s)
+    except TimeoutError:
+        return False
+    return True
 
 
 async def _execute(job: _Job) -> None:
