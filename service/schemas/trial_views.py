@@ -110,6 +110,9 @@ class TrialCoreSchema(Schema):
         "restored (back in its registry after it had disappeared)",
     )
     removed_at = _stamp("When it disappeared from its registry (null while present)")
+    changed_fields = _texts(
+        "The fields its latest registry change changed (old and new values: its `/history`)"
+    )
 
 
 class TrialItemSchema(TrialCoreSchema):

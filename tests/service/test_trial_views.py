@@ -73,7 +73,7 @@ async def test_list_items_are_compact_and_the_detail_complete(client: Client) ->
 async def test_recent_items_are_compact(client: Client) -> None:
     body = await (await client.get("/api/v1/trials/recent?include_removed=true")).json()
     for item in body["items"]:
-        assert set(item) - {"removed_at", "title_ko", "change"} <= COMPACT
+        assert set(item) - {"removed_at", "title_ko", "change", "changed_fields"} <= COMPACT
         assert "sites" not in item
         assert "summary" not in item
     removed = next(i for i in body["items"] if i["id"] == "cris:KCT0000001")
