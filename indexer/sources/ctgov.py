@@ -24,7 +24,7 @@ HASHED_SECTIONS = ("protocolSection", "resultsSection", "annotationSection", "do
 
 class CtgovSource:
     name = "ctgov"
-    normalizer = 1
+    normalizer = 2  # 2: concepts tagged (indexer.tagging)
     reads_details = False
 
     def __init__(

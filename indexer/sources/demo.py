@@ -219,7 +219,7 @@ def demo_study(index: int, seed: int = 0) -> Raw:
 
 class DemoSource:
     name = "demo"
-    normalizer = 1
+    normalizer = 2  # 2: concepts tagged (indexer.tagging)
     reads_details = False  # the generated detail comes with the study
 
     def __init__(self, count: int = 300, seed: int = 0) -> None:

@@ -21,7 +21,7 @@ ID_KEY = "과제번호"
 
 class IcreatSource:
     name = "icreat"
-    normalizer = 1
+    normalizer = 2  # 2: concepts tagged (indexer.tagging)
     reads_details = False
 
     def __init__(self, client: RegistryClient, url: str, key: str, per_page: int = 500) -> None:

@@ -204,9 +204,9 @@ async def _live(env: Env, source: str) -> int:
 
 
 class FixedParser(IcreatSource):
-    """iCReaT with a parser change that gives three tasks keywords: normaliser 2."""
+    """iCReaT with a parser change that gives three tasks keywords: the next normaliser."""
 
-    normalizer = 2
+    normalizer = IcreatSource.normalizer + 1
     affected = frozenset(r["과제번호"] for r in records.icreat_records()[10:13])
 
     def normalize(self, raw: Raw) -> Trial:
@@ -238,7 +238,7 @@ async def test_a_parser_change_rewrites_exactly_the_documents_it_changes(env: En
     assert (c.renormalized, c.unchanged, c.updated, c.created) == (3, ICREAT - 3, 0, 0)
     assert await env.index_total() == writes + 3  # exactly the documents that differ
     logged = await _log(env, fixed.run_id)
-    assert (logged["counts"]["renormalized"], logged["normalizer"]) == (3, 2)
+    assert (logged["counts"]["renormalized"], logged["normalizer"]) == (3, FixedParser.normalizer)
     assert logged["updated_ids"] == []  # not registry updates
     for key in keys:
         after = (await env.doc(key))["_source"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 
 import mappings
+from indexer.sources.demo import DemoSource
 from tests.indexer.conftest import Env
 from trials.indices import Names
 
@@ -28,4 +29,4 @@ async def test_an_existing_sync_log_gains_the_new_fields_and_runs_go_on(env: Env
     assert properties["counts"]["properties"]["renormalized"] == {"type": "long"}
     assert properties["normalizer"] == {"type": "integer"}
     logged = (await env.es.get(index=names.sync_log, id=run.run_id))["_source"]
-    assert (logged["counts"]["renormalized"], logged["normalizer"]) == (0, 1)
+    assert (logged["counts"]["renormalized"], logged["normalizer"]) == (0, DemoSource.normalizer)
