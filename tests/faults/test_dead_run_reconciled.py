@@ -5,13 +5,10 @@ never under-reports what was created."""
 
 from __future__ import annotations
 
-import asyncio
-import signal
-
-from testkit.children import child_env, trials_executable
 from testkit.registry.server import GeneratedRows
 from tests.faults.evidence import fault
-from tests.faults.test_kill_mid_bulk import TOTAL, StallingRelay
+from tests.faults.killed_run import kill_mid_bulk
+from tests.faults.test_kill_mid_bulk import TOTAL
 from tests.indexer.conftest import Env
 from trials.indices import ensure_indices
 
@@ -24,44 +21,15 @@ async def _written_by(env: Env, run_id: str) -> set[str]:
     return {hit["_id"] for hit in found["hits"]["hits"]}
 
 
-async def _kill_mid_bulk(env: Env) -> None:
-    """Start `trials index --source icreat` through a relay that withholds the node's answers
-    once a `_bulk` went through; SIGKILL it when the node has applied what it was sent."""
-    relay = StallingRelay(env.settings.es_hosts[0])
-    await relay.start()
-    environment = child_env(
-        relay.url,
-        env.settings.index_prefix,
-        TRIALS_ICREAT_URL=env.settings.icreat_url,
-        TRIALS_DATA_GO_KR_KEY=env.settings.data_go_kr_key,
-    )
-    child = await asyncio.create_subprocess_exec(
-        trials_executable(),
-        *("index", "--source", "icreat"),
-        env=environment,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        await asyncio.wait_for(relay.bulk_sent.wait(), 60)
-        applied, previous = 0, -1
-        for _ in range(100):
-            await asyncio.sleep(0.3)
-            await env.es.indices.refresh(index=env.names.trials)
-            applied, previous = int((await env.es.count(index=env.names.trials))["count"]), applied
-            if applied and applied == previous:
-                break
-        assert child.returncode is None
-    finally:
-        child.send_signal(signal.SIGKILL)
-        await child.wait()
-        await relay.close()
+async def _trials(env: Env) -> int:
+    await env.es.indices.refresh(index=env.names.trials)
+    return int((await env.es.count(index=env.names.trials))["count"])
 
 
 async def test_the_next_run_reports_what_a_run_killed_after_its_bulk_created(env: Env) -> None:
     env.state.icreat = GeneratedRows(TOTAL)
     await ensure_indices(env.es, env.settings)
-    await _kill_mid_bulk(env)
+    await kill_mid_bulk(env, lambda: _trials(env))
     found = await env.es.search(index=env.names.sync_log, query={"term": {"source": "icreat"}})
     (dead,) = [hit["_source"] for hit in found["hits"]["hits"]]
     assert dead["status"] == "running"

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 from typing import Any
 
 from indexer import history
 from testkit.children import child_env, trials_executable
 from testkit.registry.server import GeneratedRows
-from tests.faults.test_kill_mid_bulk import StallingRelay
+from tests.faults.killed_run import kill_mid_bulk
 from tests.indexer.conftest import Env
 from trials.indices import ensure_indices
 from trials.model import doc_id
@@ -113,34 +112,7 @@ async def test_a_run_killed_mid_bulk_and_rerun_records_each_change_once(env: Env
     await ensure_indices(env.es, env.settings)
     assert (await env.run("icreat")).counts.history == total
     env.state.icreat = RenamedRows(total)
-    relay = StallingRelay(env.settings.es_hosts[0])
-    await relay.start()
-    environment = child_env(
-        relay.url,
-        env.settings.index_prefix,
-        TRIALS_ICREAT_URL=env.settings.icreat_url,
-        TRIALS_DATA_GO_KR_KEY=env.settings.data_go_kr_key,
-    )
-    child = await asyncio.create_subprocess_exec(
-        trials_executable(),
-        *("index", "--source", "icreat"),
-        env=environment,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        await asyncio.wait_for(relay.bulk_sent.wait(), 60)
-        applied, previous = 0, -1
-        for _ in range(100):  # until the node has applied every bulk the child waits on
-            await asyncio.sleep(0.3)
-            applied, previous = len(await _updates(env)), applied
-            if applied and applied == previous:
-                break
-        assert child.returncode is None
-    finally:
-        child.send_signal(signal.SIGKILL)
-        await child.wait()
-        await relay.close()
+    applied = await kill_mid_bulk(env, lambda: _count_updates(env))
     assert 0 < applied < total
 
     run = await env.run("icreat")
@@ -154,6 +126,10 @@ async def test_a_run_killed_mid_bulk_and_rerun_records_each_change_once(env: Env
 
 async def _updates(env: Env) -> list[dict[str, Any]]:
     return [e for e in await _history(env) if e["change"] == "updated"]
+
+
+async def _count_updates(env: Env) -> int:
+    return len(await _updates(env))
 
 
 def test_long_texts_keep_an_excerpt_of_each_side_and_lists_say_what_was_added() -> None:

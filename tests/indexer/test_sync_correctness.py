@@ -19,9 +19,9 @@ from indexer.run import RunOptions, RunResult, run_source
 from indexer.sources import icreat
 from indexer.sources.base import Raw
 from indexer.sources.icreat import IcreatSource
-from testkit.children import child_env, trials_executable
 from testkit.registry import records
 from tests.faults.evidence import fault, ran
+from tests.faults.killed_run import start_icreat_index
 from tests.indexer.conftest import FAST_HTTP, Env
 from trials.model import Trial, doc_id, utc_iso
 
@@ -173,19 +173,7 @@ async def test_capped_pages_end_partial_and_remove_nothing(
 
 async def test_trials_index_exits_non_zero_on_a_capped_read(env: Env) -> None:
     env.state.faults.page_cap = 10
-    environment = child_env(
-        env.settings.es_hosts[0],
-        env.settings.index_prefix,
-        TRIALS_ICREAT_URL=env.settings.icreat_url,
-        TRIALS_DATA_GO_KR_KEY=env.settings.data_go_kr_key,
-    )
-    child = await asyncio.create_subprocess_exec(
-        trials_executable(),
-        *("index", "--source", "icreat"),
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    child = await start_icreat_index(env, output=asyncio.subprocess.PIPE)
     out, err = await child.communicate()
     assert child.returncode == 1, out.decode() + err.decode()
     assert "icreat partial: asked for page 1 of 500 rows" in err.decode()
