@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import signal
 import sys
@@ -24,18 +25,6 @@ if TYPE_CHECKING:
     from indexer.tally import Counts
 
 T = TypeVar("T")
-SUMMARY_COLUMNS = (
-    "fetched",
-    "created",
-    "updated",
-    "unchanged",
-    "renormalized",
-    "stale",
-    "rejected",
-    "failed",
-    "removed",
-    "restored",
-)
 
 
 def register(commands: Any) -> None:
@@ -120,19 +109,28 @@ class ProgressLines:
             print(self.shown[source], file=sys.stderr)
 
 
+def summary_columns() -> tuple[str, ...]:
+    """The counts a run summary shows, in `Counts` order; `history` counts history documents,
+    not records, so it is left out."""
+    from indexer.tally import Counts  # the indexer loads only when a command runs
+
+    return tuple(f.name for f in dataclasses.fields(Counts) if f.name != "history")
+
+
 def _summary(results: list[RunResult | BaseException], sources: list[str]) -> str:
     """The table `trials index` ends with: one row per source, counts right-aligned."""
-    rows = [["source", "status", *SUMMARY_COLUMNS, "seconds"]]
+    columns = summary_columns()
+    rows = [["source", "status", *columns, "seconds"]]
     for source, result in zip(sources, results, strict=True):
         if isinstance(result, BaseException):
-            rows.append([source, "not run", *["-"] * len(SUMMARY_COLUMNS), "-"])
+            rows.append([source, "not run", *["-"] * len(columns), "-"])
             continue
         counts = result.counts.as_dict()
         rows.append(
             [
                 source,
                 result.status,
-                *(f"{counts[c]:,}" for c in SUMMARY_COLUMNS),
+                *(f"{counts[c]:,}" for c in columns),
                 f"{result.duration_s:.1f}",
             ]
         )
@@ -312,7 +310,7 @@ RUNS_HEADER = ("run_id", "source", "trigger", "status", "started", "seconds", "c
 def runs_table(runs: list[dict[str, Any]]) -> str:
     """Sync-log documents as `trials runs` shows them: newest first, one aligned row each;
     counts as `name=n` for the non-zero ones, times in UTC to the second."""
-    rows = [list(RUNS_HEADER)]
+    rows, columns = [list(RUNS_HEADER)], summary_columns()
     for run in runs:
         counts = run.get("counts") or {}
         duration_ms = run.get("duration_ms")
@@ -324,7 +322,7 @@ def runs_table(runs: list[dict[str, Any]]) -> str:
                 str(run.get("status", "-")),
                 _utc_second(run.get("started_at")),
                 "-" if duration_ms is None else f"{duration_ms / 1000:.1f}",
-                " ".join(f"{c}={counts[c]:,}" for c in SUMMARY_COLUMNS if counts.get(c)) or "-",
+                " ".join(f"{c}={counts[c]:,}" for c in columns if counts.get(c)) or "-",
                 " ".join(str(run.get("message") or "").split()),  # one line per run
             ]
         )

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from cli.indexing import RUNS_HEADER, SUMMARY_COLUMNS
+from cli.indexing import RUNS_HEADER, summary_columns
 from localnode.versions import ES_VERSION
 from testkit.children import child_env, trials_executable
 from testkit.elastic_node import free_port
@@ -75,7 +75,7 @@ def test_index_json_is_one_document_with_each_sources_run(indexed: dict[str, Any
     (run,) = indexed["sources"]
     assert (run["source"], run["status"], run["message"]) == ("demo", "completed", None)
     assert run["run_id"].startswith("demo-")
-    assert set(SUMMARY_COLUMNS) <= set(run["counts"])
+    assert set(summary_columns()) <= set(run["counts"])
     assert (run["counts"]["fetched"], run["counts"]["created"]) == (300, 300)
     assert run["duration_s"] > 0
 
@@ -124,13 +124,20 @@ def test_runs_with_none_yet_says_so_on_stderr_and_json_is_an_empty_list(
     assert (done.returncode, json.loads(done.stdout)) == (0, {"runs": []})
 
 
+def test_the_summary_shows_the_record_counts_in_order_and_not_history() -> None:
+    assert summary_columns() == (
+        *("fetched", "created", "updated", "unchanged", "renormalized"),
+        *("stale", "rejected", "failed", "removed", "restored"),
+    )
+
+
 def test_index_table_has_the_summary_header(
     indexed: dict[str, Any], env: dict[str, str], tmp_path: Path
 ) -> None:
     done = trials(["index", "--source", "demo"], env, tmp_path)
     assert done.returncode == 0, done.stderr
     header, row = done.stdout.splitlines()
-    assert header.split() == ["source", "status", *SUMMARY_COLUMNS, "seconds"]
+    assert header.split() == ["source", "status", *summary_columns(), "seconds"]
     assert row.split()[:3] == ["demo", "completed", "300"]
     # counts are right-aligned: each ends where its heading ends
     end = header.index("unchanged") + len("unchanged")
