@@ -4,16 +4,18 @@ named in the catalogue) against the real node with a junit report and an evidenc
 in the latest soak results (bench/soak/last-run.json, written by `python -m bench.soak`), and
 describes the machine. Exits non-zero when a test failed, any record was lost or a fault test
 passed without recording what it measured. Usage:
-    .venv/bin/python -m bench.reliability
+    .venv/bin/python -m bench.reliability            # run the suites, render the report
+    .venv/bin/python -m bench.reliability --render   # render the last run again (new soak)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "bench" / "RELIABILITY.md"
 SOAK = ROOT / "bench" / "soak" / "last-run.json"
 OWN_SUITES = ("tests/faults", "tests/hostile")
+# What the suites wrote, kept (gitignored) so the report can be rendered again from the same run,
+# e.g. after a soak that finished later: `python -m bench.reliability --render`.
+RESULTS = ROOT / "bench" / "results" / "reliability"
 
 
 def run_suites(workdir: Path) -> tuple[list[Outcome], list[dict[str, Any]], int]:
@@ -54,10 +59,22 @@ def read_junit(path: Path) -> list[Outcome]:
     return outcomes
 
 
-def main() -> int:
+def read_results(workdir: Path) -> tuple[list[Outcome], list[dict[str, Any]]]:
+    lines = (workdir / "evidence.jsonl").read_text(encoding="utf-8").splitlines()
+    return read_junit(workdir / "junit.xml"), [json.loads(line) for line in lines]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.reliability")
+    parser.add_argument("--render", action="store_true", help="only render the last run again")
+    args = parser.parse_args(argv)
     settings = Settings.from_env()
-    with tempfile.TemporaryDirectory() as tmp:
-        outcomes, evidence, code = run_suites(Path(tmp))
+    if args.render:
+        (outcomes, evidence), code = read_results(RESULTS), 0
+    else:
+        shutil.rmtree(RESULTS, ignore_errors=True)
+        RESULTS.mkdir(parents=True)
+        outcomes, evidence, code = run_suites(RESULTS)
     soak = json.loads(SOAK.read_text()) if SOAK.exists() else None
     described = machine.describe(settings.es_hosts[0])
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
