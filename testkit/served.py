@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import IO
 
 import aiohttp
 
@@ -18,11 +19,27 @@ def serve_env(settings: Settings, port: int, **extra: str) -> dict[str, str]:
 
 
 async def start_serve(
-    env: dict[str, str], *, stdout: int, stderr: int
+    env: dict[str, str], *, stdout: int, stderr: IO[bytes] | int
 ) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         trials_executable(), "serve", env=env, stdout=stdout, stderr=stderr
     )
+
+
+async def serve_ready(
+    settings: Settings, port: int, stderr: IO[bytes] | int
+) -> asyncio.subprocess.Process:
+    """`trials serve` on `port` as in production (default log level: one access-log line per
+    request, to `stderr`), once `/ready` answers; killed when it never does."""
+    env = serve_env(settings, port, TRIALS_API_HOST="127.0.0.1")
+    process = await start_serve(env, stdout=asyncio.subprocess.DEVNULL, stderr=stderr)
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_answering(http, f"http://127.0.0.1:{port}/ready", 20, process)
+    except AssertionError:
+        process.kill()
+        raise
+    return process
 
 
 async def wait_answering(

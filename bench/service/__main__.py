@@ -37,9 +37,8 @@ from bench.service import compression
 from bench.service.corpus import QUERIES, document, documents
 from bench.service.load import Request, Stats, hammer, interleaved
 from service.search import SearchParams, search_body
-from testkit.children import child_env, trials_executable
 from testkit.elastic_node import free_port
-from testkit.served import wait_answering
+from testkit.served import serve_ready
 from trials.es import make_client
 from trials.indices import Names, ensure_indices
 from trials.settings import Settings
@@ -74,30 +73,6 @@ async def drop_corpus(settings: Settings) -> None:
         await es.indices.delete(index=f"{PREFIX}*", ignore_unavailable=True, allow_no_indices=True)
     finally:
         await es.close()
-
-
-async def start_api(settings: Settings, port: int, log: IO[bytes]) -> asyncio.subprocess.Process:
-    """`trials serve` as in production: default log level, so one access-log line per
-    request, written to `log` (a file, as a container's log would be)."""
-    env = child_env(",".join(settings.es_hosts), PREFIX)
-    process = await asyncio.create_subprocess_exec(
-        trials_executable(),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
-        async with aiohttp.ClientSession() as http:
-            await wait_answering(http, f"http://127.0.0.1:{port}/ready", 20, process)
-    except AssertionError:
-        process.kill()
-        raise
-    return process
 
 
 # The filtered search: who may take part and where, on top of the plain search's `q`
@@ -254,7 +229,7 @@ async def run(args: argparse.Namespace, log: IO[bytes]) -> None:
     settings = dataclasses.replace(Settings.from_env(), index_prefix=PREFIX)
     await load_corpus(settings, args.docs)
     port = free_port()
-    api_process = await start_api(settings, port, log)
+    api_process = await serve_ready(settings, port, log)
     try:
         connector = aiohttp.TCPConnector(limit=args.concurrency * 2)
         async with aiohttp.ClientSession(connector=connector) as http:

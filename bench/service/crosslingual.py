@@ -32,9 +32,8 @@ from bench.service.tagged_corpus import QUERIES, TYPED, tagged_documents, varied
 from indexer.suggestions import rebuild
 from service.search import SearchParams, search_body
 from service.suggestions import suggest_body
-from testkit.children import child_env, trials_executable
 from testkit.elastic_node import free_port
-from testkit.served import wait_answering
+from testkit.served import serve_ready
 from trials.es import make_client
 from trials.indices import Names, ensure_indices
 from trials.settings import Settings
@@ -61,17 +60,6 @@ async def load(settings: Settings, count: int) -> None:
         print(f"suggestions built in {time.perf_counter() - t0:.1f}s: {written} entries")
     finally:
         await es.close()
-
-
-async def start_api(settings: Settings, port: int, log: IO[bytes]) -> asyncio.subprocess.Process:
-    env = child_env(",".join(settings.es_hosts), PREFIX)
-    command = (trials_executable(), "serve", "--host", "127.0.0.1", "--port", str(port))
-    process = await asyncio.create_subprocess_exec(
-        *command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=log
-    )
-    async with aiohttp.ClientSession() as http:
-        await wait_answering(http, f"http://127.0.0.1:{port}/ready", 20, process)
-    return process
 
 
 def direct_search(q: str, expand: bool) -> dict[str, Any]:
@@ -168,7 +156,7 @@ async def run(args: argparse.Namespace, log: IO[bytes]) -> None:
     settings = dataclasses.replace(Settings.from_env(), index_prefix=PREFIX)
     await load(settings, args.docs)
     port = free_port()
-    api = await start_api(settings, port, log)
+    api = await serve_ready(settings, port, log)
     try:
         connector = aiohttp.TCPConnector(limit=args.concurrency * 2)
         async with aiohttp.ClientSession(connector=connector) as http:
