@@ -8,13 +8,12 @@ from typing import Any
 from aiohttp import web
 
 from service.apidocs import docs, parameter, querystring_schema, response
-from service.errors import NotFound
 from service.jsonio import json_response
-from service.keys import DOCS, ES, NAMES
+from service.keys import NAMES
 from service.paging import Paging, Plan, next_link, page_of
-from service.routes.trials import MAX_ID_LENGTH, PAGE_HEADERS, find_trial
+from service.routes.trials import PAGE_HEADERS, trial_or_404, unknown_trial
 from service.schemas.history import HistoryPageSchema, HistoryQuerySchema
-from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE, problem
+from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE
 
 routes = web.RouteTableDef()
 # Newest first; a trial's changes each leave another stored version, so `from_version` makes
@@ -70,28 +69,18 @@ def history_item(hit: dict[str, Any]) -> dict[str, Any]:
     responses={
         200: response("A page of changes", HistoryPageSchema, EXAMPLE, headers=PAGE_HEADERS),
         400: BAD_PARAMETER,
-        404: problem(
-            404,
-            "No trial with this id",
-            detail="no trial has the id or registry id 'KCT9999999'",
-            instance="/api/v1/trials/KCT9999999/history",
-        ),
+        404: unknown_trial("/history"),
         503: UNAVAILABLE,
     },
 )
 @querystring_schema(HistoryQuerySchema)
 async def trial_history(request: web.Request) -> web.Response:
-    trial_id = request.match_info["trial_id"]
-    app = request.app
-    trial = None
-    if len(trial_id) <= MAX_ID_LENGTH:
-        trial = await find_trial(app[ES], app[DOCS], app[NAMES].trials, trial_id)
-    if trial is None:
-        raise NotFound(f"no trial has the id or registry id {trial_id!r}")
+    trial = await trial_or_404(request)
 
     def plan(parsed: dict[str, Any], paging: Paging) -> Plan:
         body = {"query": {"term": {"trial_id": trial["id"]}}, "sort": SORT}
         return Plan(body, history_item)
 
-    page, _ = await page_of(request, HistoryQuerySchema(), "history", app[NAMES].history, plan)
+    index = request.app[NAMES].history
+    page, _ = await page_of(request, HistoryQuerySchema(), "history", index, plan)
     return json_response(page, headers=next_link(request, page))

@@ -164,6 +164,28 @@ async def find_trial(
     return dict(hits[0]["_source"]) if hits else None
 
 
+async def trial_or_404(request: web.Request) -> dict[str, Any]:
+    """The trial the path's `trial_id` names (see `find_trial`), or a 404 problem."""
+    trial_id = request.match_info["trial_id"]
+    found = None
+    if len(trial_id) <= MAX_ID_LENGTH:
+        app = request.app
+        found = await find_trial(app[ES], app[DOCS], app[NAMES].trials, trial_id)
+    if found is None:
+        raise NotFound(f"no trial has the id or registry id {trial_id!r}")
+    return found
+
+
+def unknown_trial(path: str) -> dict[str, Any]:
+    """The documented 404 of a route under /api/v1/trials/{trial_id}."""
+    return problem(
+        404,
+        "No trial with this id",
+        detail="no trial has the id or registry id 'KCT9999999'",
+        instance=f"/api/v1/trials/KCT9999999{path}",
+    )
+
+
 CONDITIONAL_HEADERS = [
     parameter(
         "header", "If-None-Match", "An ETag from an earlier response; 304 when it still matches"
@@ -198,24 +220,13 @@ CONDITIONAL_HEADERS = [
         ),
         304: response("Not modified since the ETag or date given"),
         400: BAD_PARAMETER,
-        404: problem(
-            404,
-            "No trial with this id",
-            detail="no trial has the id or registry id 'KCT9999999'",
-            instance="/api/v1/trials/KCT9999999",
-        ),
+        404: unknown_trial(""),
         503: UNAVAILABLE,
     },
 )
 @querystring_schema(TrialQuerySchema)
 async def get_trial(request: web.Request) -> web.Response:
-    trial_id = request.match_info["trial_id"]
-    source = None
-    if len(trial_id) <= MAX_ID_LENGTH:
-        app = request.app
-        source = await find_trial(app[ES], app[DOCS], app[NAMES].trials, trial_id)
-    if source is None:
-        raise NotFound(f"no trial has the id or registry id {trial_id!r}")
+    source = await trial_or_404(request)
     names = request["querystring"].get("fields_")
     tag, modified = formatting.etag(source, names), formatting.last_modified(source)
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
