@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -129,9 +129,19 @@ def _index_prefix(raw: str) -> str:
     return value
 
 
-def _env(name: str, parse: Callable[[str], Any], default: Any, doc: str) -> Any:
-    """A dataclass field read from `TRIALS_<NAME>`; the metadata drives parsing and the docs."""
-    return field(default=default, metadata={"env": name, "parse": parse, "doc": doc})
+def _env(
+    name: str,
+    parse: Callable[[str], Any],
+    default: Any,
+    doc: str,
+    *,
+    empty_is_a_value: bool = False,
+) -> Any:
+    """A dataclass field read from `TRIALS_<NAME>`; the metadata drives parsing and the docs.
+    A variable set but empty means the default (compose passes every variable, set or not),
+    unless `empty_is_a_value`: then unset means the default and empty is parsed as given."""
+    metadata = {"env": name, "parse": parse, "doc": doc, "empty_is_a_value": empty_is_a_value}
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -164,7 +174,11 @@ class Settings:
     cris_url: str = _env("TRIALS_CRIS_URL", _url, DEFAULT_CRIS_URL, "CRIS API base URL")
     ctgov_url: str = _env("TRIALS_CTGOV_URL", _url, DEFAULT_CTGOV_URL, "ClinicalTrials.gov v2 base")
     ctgov_query: str = _env(
-        "TRIALS_CTGOV_QUERY", _text, DEFAULT_CTGOV_QUERY, "Query string selecting CT.gov studies"
+        "TRIALS_CTGOV_QUERY",
+        _text,
+        DEFAULT_CTGOV_QUERY,
+        "Query string selecting CT.gov studies; set but empty = every study (the whole registry)",
+        empty_is_a_value=True,
     )
     http_timeout_s: float = _env(
         "TRIALS_HTTP_TIMEOUT", _float_positive, 30.0, "Registry request timeout, seconds"
@@ -263,7 +277,7 @@ def _read(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     problems: dict[str, str] = {}
     for f in fields(Settings):
         name, raw = f.metadata["env"], env.get(f.metadata["env"])
-        if raw is None or (raw.strip() == "" and f.default not in ("", None, ())):
+        if raw is None or (raw.strip() == "" and not _parses_empty(f)):
             continue
         try:
             values[f.name] = f.metadata["parse"](raw)
@@ -271,6 +285,10 @@ def _read(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
             problems[name] = str(exc)
     problems.update(_unknown(env, set(_SETTING_OF)))
     return values, problems
+
+
+def _parses_empty(f: Field[Any]) -> bool:
+    return bool(f.metadata["empty_is_a_value"]) or f.default in ("", None, ())
 
 
 def _problem(name: str, raw: str, why: str) -> str:

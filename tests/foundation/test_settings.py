@@ -129,3 +129,32 @@ def test_a_misspelt_variable_is_reported_with_the_likely_name() -> None:
     assert caught.value.problems == [
         "TRIALS_ES_TIMEOUT_S: unknown setting; did you mean TRIALS_ES_TIMEOUT?"
     ]
+
+
+def test_an_empty_ctgov_query_means_every_study_and_an_unset_one_the_korea_subset() -> None:
+    assert Settings.from_env({}).ctgov_query == "query.locn=South Korea"
+    assert Settings.from_env({"TRIALS_CTGOV_QUERY": ""}).ctgov_query == ""
+    assert Settings.from_env({"TRIALS_CTGOV_QUERY": "  "}).ctgov_query == ""
+    chosen = {"TRIALS_CTGOV_QUERY": " query.cond=asthma "}
+    assert Settings.from_env(chosen).ctgov_query == "query.cond=asthma"
+    # other settings keep their rule: set but empty is their default
+    assert Settings.from_env({"TRIALS_HTTP_RETRIES": ""}).http_retries == Settings().http_retries
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("TRIALS_CTGOV_QUERY=\n", ""),
+        ("TRIALS_CTGOV_QUERY=''\n", ""),
+        ('TRIALS_CTGOV_QUERY="" # every study\n', ""),
+        ("# TRIALS_CTGOV_QUERY=\n", "query.locn=South Korea"),
+        ("TRIALS_CTGOV_QUERY\n", "query.locn=South Korea"),  # a bare key: from the environment
+    ],
+)
+def test_the_ctgov_query_keeps_empty_and_unset_apart_in_a_dotenv_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, expected: str
+) -> None:
+    (tmp_path / ".env").write_text(line)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRIALS_CTGOV_QUERY", raising=False)
+    assert Settings.from_env().ctgov_query == expected

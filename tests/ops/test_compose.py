@@ -176,11 +176,23 @@ def test_every_setting_reaches_the_app_containers(stack: dict[str, Any]) -> None
 def test_compose_defaults_of_settings_are_empty_or_the_settings_default() -> None:
     text = (REPO / "docker-compose.yml").read_text()
     defaults = {f.metadata["env"]: f.default for f in fields(Settings)}
-    for name, default in re.findall(r"\$\{(TRIALS_[A-Z0-9_]+):-([^}]*)\}", text):
+    for name, default in re.findall(r"\$\{(TRIALS_[A-Z0-9_]+):?-([^}]*)\}", text):
         if name == "TRIALS_ES_URL":
             assert default == "http://elasticsearch:9200"
         else:
             assert default in ("", str(defaults[name])), name
+
+
+def test_an_empty_ctgov_query_reaches_the_apps_as_every_study_and_an_unset_one_as_korea() -> None:
+    def query(**env: str) -> str:
+        services = rendered(**env)["services"]
+        values = {str(services[name]["environment"]["TRIALS_CTGOV_QUERY"]) for name in APP_SERVICES}
+        (value,) = values
+        return str(Settings.from_env({"TRIALS_CTGOV_QUERY": value}).ctgov_query)
+
+    assert query() == Settings().ctgov_query == "query.locn=South Korea"
+    assert query(TRIALS_CTGOV_QUERY="") == ""
+    assert query(TRIALS_CTGOV_QUERY="query.cond=asthma") == "query.cond=asthma"
 
 
 def test_app_dockerfile_is_small_non_root_and_caches_dependencies() -> None:
