@@ -1,0 +1,135 @@
+"""The generated ClinicalTrials.gov studies of the scale benchmark (testkit.synthetic_ctgov):
+deterministic, varied, made of recorded parts, and read by the real ctgov source (paging,
+normaliser) from the fake registry as it reads the recorded studies."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+import aiohttp
+import orjson
+
+from indexer.http import HttpOptions, RegistryClient
+from indexer.pipeline import normalized
+from indexer.sources.ctgov import CtgovSource
+from testkit.registry import records
+from testkit.registry.server import GeneratedRows, RegistryState, start_registry
+from testkit.synthetic_ctgov import (
+    UPDATED_FROM,
+    UPDATED_TO,
+    ctgov_study,
+    generated_nct_id,
+    last_updated,
+)
+
+_DIGEST = (
+    "import hashlib, sys, orjson\n"
+    "from testkit.synthetic_ctgov import ctgov_study\n"
+    "seed, n = int(sys.argv[1]), int(sys.argv[2])\n"
+    "studies = [ctgov_study(i, seed) for i in range(1, n + 1)]\n"
+    "print(hashlib.sha256(orjson.dumps(studies, option=orjson.OPT_SORT_KEYS)).hexdigest())\n"
+)
+
+
+def _digest_here(seed: int, count: int) -> str:
+    studies = [ctgov_study(i, seed) for i in range(1, count + 1)]
+    return hashlib.sha256(orjson.dumps(studies, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _digest_elsewhere(seed: int, count: int) -> str:
+    """The same studies built by a fresh interpreter with another string-hash seed."""
+    env = {**os.environ, "PYTHONHASHSEED": "4321", "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", _DIGEST, str(seed), str(count)],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.decode().strip()
+
+
+def _protocol(index: int, seed: int = 0) -> dict[str, Any]:
+    return dict(ctgov_study(index, seed)["protocolSection"])
+
+
+def test_a_study_depends_on_its_index_and_seed_alone() -> None:
+    assert _digest_elsewhere(3, 50) == _digest_here(3, 50)
+    assert _digest_here(4, 50) != _digest_here(3, 50)
+    for i in (1, 77, 499_999):  # the seed moves the content, never the id
+        ids = {_protocol(i, seed)["identificationModule"]["nctId"] for seed in (0, 1)}
+        assert ids == {generated_nct_id(i)}
+        assert _protocol(i, 0) != _protocol(i, 1)
+
+
+def test_ids_are_unique_well_formed_and_never_a_recorded_one() -> None:
+    ids = [generated_nct_id(i) for i in range(0, 500_001)]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"NCT9\d{7}", nct) for nct in ids[:1000] + ids[-1000:])
+    recorded = {
+        s["protocolSection"]["identificationModule"]["nctId"] for s in records.ctgov_studies()
+    }
+    assert not recorded & set(ids)
+
+
+def test_studies_vary_and_draw_titles_conditions_and_sites_from_the_recorded_ones() -> None:
+    recorded = [s["protocolSection"] for s in records.ctgov_studies()]
+    titles = {p["identificationModule"]["briefTitle"] for p in recorded}
+    conditions = {c for p in recorded for c in p["conditionsModule"].get("conditions", [])}
+    cities = {
+        (site.get("city"), site.get("country"))
+        for p in recorded
+        for site in (p.get("contactsLocationsModule") or {}).get("locations") or []
+    }
+    made = [_protocol(i) for i in range(1, 2001)]
+    made_titles = {p["identificationModule"]["briefTitle"] for p in made}
+    made_conditions = {c for p in made for c in p["conditionsModule"].get("conditions", [])}
+    made_cities = {
+        (site.get("city"), site.get("country"))
+        for p in made
+        for site in (p.get("contactsLocationsModule") or {}).get("locations") or []
+    }
+    assert made_titles <= titles
+    assert len(made_titles) > 150
+    assert made_conditions <= conditions
+    assert len(made_conditions) > 200
+    assert made_cities <= cities
+    assert len(made_cities) > 300
+    years = {last_updated(i).year for i in range(1, 2001)}
+    assert years == set(range(UPDATED_FROM.year, UPDATED_TO.year + 1))
+
+
+def test_the_ctgov_normaliser_reads_every_generated_study() -> None:
+    source = CtgovSource(None, "", "")  # type: ignore[arg-type]  # never asked to fetch
+    for i in range(1, 401):
+        trial = normalized(source, ctgov_study(i))
+        assert trial.registry_id == generated_nct_id(i)
+        assert UPDATED_FROM <= last_updated(i) <= UPDATED_TO
+        updated = last_updated(i).isoformat()
+        assert trial.source_updated_at == f"{updated}T00:00:00.000Z"
+        assert trial.registered_at is not None
+        assert trial.registered_at[:10] <= updated
+        assert trial.study_period.start is not None
+        assert trial.study_period.start <= trial.registered_at[:10]
+        assert trial.conditions
+        assert trial.status
+
+
+async def test_the_fake_registry_serves_them_in_pages_the_source_follows() -> None:
+    state = RegistryState(ctgov=GeneratedRows(2_345, make=ctgov_study))
+    runner, base = await start_registry(state)
+    try:
+        async with aiohttp.ClientSession() as session:
+            client = RegistryClient("ctgov", session, HttpOptions(timeout_s=30.0, retries=0))
+            source = CtgovSource(client, f"{base}/ctgov", "", per_page=5_000)
+            ids = [source.identify(raw) async for raw in source.fetch()]
+    finally:
+        await runner.cleanup()
+    assert ids == [generated_nct_id(i) for i in range(1, 2_346)]
+    sizes = [re.search(r"pageSize=(\d+)", r) for r in state.requests]
+    assert [int(s.group(1)) for s in sizes if s] == [5_000] * 3  # asked 5,000, served 1,000
