@@ -18,23 +18,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
-import sys
-import time
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch
-from elasticsearch.helpers import async_bulk
 
-from indexer.run import RunOptions
+from bench.indexer.baseline import raw_bulk
+from bench.indexer.child import sync_child
 from indexer.sources import icreat
 from testkit.children import child_env
 from testkit.registry.server import GeneratedRows, RegistryState, start_registry
 from testkit.synthetic import demo_record
 from trials.es import make_client
-from trials.indices import create_index
 from trials.settings import Settings
 
 PAGE_SIZE = 1000
@@ -46,25 +43,10 @@ async def _child(
     env = child_env(
         ",".join(settings.es_hosts), prefix, TRIALS_ICREAT_URL=url, TRIALS_DATA_GO_KR_KEY=key
     )
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.indexer.child",
-        str(PAGE_SIZE),
-        *extra,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    out, _ = await child.communicate()
-    if child.returncode != 0:
-        raise RuntimeError(f"sync child exited {child.returncode}")
-    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
-    if result["status"] != "completed":
-        raise RuntimeError(f"sync did not complete: {result}")
-    return result
+    return await sync_child(env, PAGE_SIZE, *extra)
 
 
-def _documents(index: str, count: int, part: int, parts: int) -> Iterator[dict[str, Any]]:
+def _documents(index: str, part: int, parts: int, count: int) -> Iterator[dict[str, Any]]:
     """The documents the sync writes, built the same way, for the raw `_bulk` baseline."""
     now = "2026-01-01T00:00:00.000Z"
     for i in range(1 + part, count + 1, parts):
@@ -76,23 +58,7 @@ def _documents(index: str, count: int, part: int, parts: int) -> Iterator[dict[s
 
 
 async def _raw_bulk(es: AsyncElasticsearch, settings: Settings, count: int) -> float:
-    index = await create_index(es, settings, "trials")
-    started = time.perf_counter()
-    # as many streams as the sync keeps batches in flight, with the same chunk limits
-    streams = RunOptions().batches_in_flight
-    await asyncio.gather(
-        *(
-            async_bulk(
-                es,
-                _documents(index, count, part, streams),
-                chunk_size=500,
-                max_chunk_bytes=1_000_000,
-            )
-            for part in range(streams)
-        )
-    )
-    await es.indices.refresh(index=index)
-    return time.perf_counter() - started
+    return (await raw_bulk(es, settings, partial(_documents, count=count)))[1]
 
 
 async def bench(records: int, small: int) -> list[tuple[str, str, str, str]]:
