@@ -7,7 +7,7 @@ LOCK   := requirements.lock
 # apt-get as root, or through sudo for a user who has it (a forge's CI runner, a laptop).
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test deps compose-cli chromium java-maven lint typecheck node pytest cluster-test es-start es-stop bench-indexer bench-service bench-crosslingual clean soak reliability audit lock
+.PHONY: help run test deps compose-cli chromium java-maven lint typecheck node pytest cluster-test es-start es-stop bench-indexer bench-service bench-crosslingual bench-scale clean soak reliability audit lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ bench-service: deps ## API vs direct-to-node throughput/latency, and deep cursor
 
 bench-crosslingual: deps ## Search with concept expansion vs without, /suggest latency at concurrency 32
 	$(BIN)/python -m bench.service.crosslingual
+
+bench-scale: deps java-maven ## 50k and 500k generated CT.gov studies on a private node and 3-node cluster -> bench/SCALE.md (not CI; hours)
+	$(BIN)/python -m bench.scale --sizes 50000,500000 --nodes 1,3
 
 soak: deps ## 10 minutes of API traffic while syncs run each minute over changing data (not CI)
 	$(BIN)/python -m bench.soak

@@ -118,10 +118,11 @@ def section(
     return "\n".join([*lines, END])
 
 
-def merged(existing: str, new_section: str) -> str:
-    """`existing` with its cluster section replaced by `new_section` (appended if absent)."""
-    if START in existing and END in existing:
-        head, rest = existing.split(START, 1)
-        return head + new_section + rest.split(END, 1)[1]
+def merged(existing: str, new_section: str, start: str = START, end: str = END) -> str:
+    """`existing` with its section between `start` and `end` (the cluster section's markers
+    by default) replaced by `new_section` (appended if absent)."""
+    if start in existing and end in existing:
+        head, rest = existing.split(start, 1)
+        return head + new_section + rest.split(end, 1)[1]
     base = existing.rstrip() or "# Scale: a cluster, and the whole registry"
     return f"{base}\n\n{new_section}\n"
