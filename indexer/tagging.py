@@ -34,7 +34,8 @@ def tag(trial: Trial, vocabulary: Vocabulary | None = None, found: Matcher | Non
 def concept_ids(trial: Trial, found: Matcher, vocabulary: Vocabulary) -> list[str]:
     """Distinct concepts, in order of first mention: texts first, then MeSH headings."""
     ids: dict[str, None] = {}
-    for text in texts(trial):
+    # each text once: a title repeats in title_ko / title_en, and a repeat adds no concept
+    for text in dict.fromkeys(texts(trial)):
         ids.update(dict.fromkeys(found.concept_ids(text)))
     for term in mesh_terms(trial):
         ids.update(dict.fromkeys(vocabulary.by_mesh(term)))

@@ -8,7 +8,7 @@ phase / study type / status, and how dates become timezone-aware UTC ISO-8601 st
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -211,32 +211,60 @@ class Trial:
         `last_change`: what the write that set `changed_at` was (one of `CHANGE_KINDS`)."""
         if last_change is not None and last_change not in CHANGE_KINDS:
             raise ValueError(f"last_change must be one of {CHANGE_KINDS}, not {last_change!r}")
-        body = asdict(self)
-        body.update(
-            id=self.id,
-            first_seen_at=first_seen_at,
-            changed_at=changed_at,
-            last_change=last_change,
-            removed_at=removed_at,
-            last_run_id=run_id,
-        )
-        return _present(body)
+        body = _present(self)
+        written = {
+            "id": self.id,
+            "first_seen_at": first_seen_at,
+            "changed_at": changed_at,
+            "last_change": last_change,
+            "removed_at": removed_at,
+            "last_run_id": run_id,
+        }
+        body.update((k, v) for k, v in written.items() if v is not None)
+        return body
 
 
-def _present(body: dict[str, Any]) -> dict[str, Any]:
-    """Without null, empty-list and empty-object values, at every depth (absent fields stay
-    absent; `raw`, the registry's record, is kept as it came)."""
-    return {k: v for k, v in ((k, _pruned(k, v)) for k, v in body.items()) if _kept(v)}
+# Built by hand rather than with `dataclasses.asdict` + a pruning pass: every written trial goes
+# through here, and asdict's deep copy of each value was the sync's largest cost (issue 10).
+_SCALARS = (str, int, float, bool)
 
 
-def _pruned(key: str, value: Any) -> Any:
-    if key == "raw":
+def _present(obj: object) -> dict[str, Any]:
+    """A dataclass as a dict without null, empty-list and empty-object values, at every depth
+    (absent fields stay absent). `raw`, the registry's record, is kept as it came: the body
+    shares it with the trial, which is not changed once normalised."""
+    body: dict[str, Any] = {}
+    for name in _field_names(type(obj)):
+        value = getattr(obj, name)
+        if value is None:
+            continue
+        if name != "raw" and type(value) not in _SCALARS:
+            value = _pruned(value)
+        if _kept(value):
+            body[name] = value
+    return body
+
+
+def _pruned(value: Any) -> Any:
+    if type(value) in _SCALARS:
         return value
+    if isinstance(value, list | tuple):
+        return [p for p in map(_pruned, value) if _kept(p)]
     if isinstance(value, dict):
+        return {k: p for k, v in value.items() if _kept(p := v if k == "raw" else _pruned(v))}
+    if hasattr(type(value), "__dataclass_fields__"):
         return _present(value)
-    if isinstance(value, list):
-        return [_pruned("", v) for v in value if _kept(_pruned("", v))]
     return value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def _kept(value: Any) -> bool:

@@ -5,6 +5,7 @@ Unknown terms map to "other"/"unknown" and the raw value is always kept next to 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from trials.model import INTERVENTION_TYPES
 
@@ -78,6 +79,12 @@ def _key(raw: str) -> str:
     return re.sub(r"\s+", " ", raw.strip().lower())
 
 
+@cache
+def _phase_words() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """`_PHASE_WORDS` as whole-word patterns, compiled once: `phase` runs for every record."""
+    return tuple((re.compile(rf"\b{re.escape(w)}\b"), v) for w, v in _PHASE_WORDS.items())
+
+
 def phase(raw: str | None) -> str | None:
     """One phase for a raw value such as "Phase 2/Phase 3", "PHASE1, PHASE2" or "코호트"."""
     if raw is None or not raw.strip():
@@ -87,9 +94,7 @@ def phase(raw: str | None) -> str | None:
         return "not_applicable"
     if "early" in key:
         return "early_phase_1"
-    found = sorted(
-        {_PHASE_WORDS[p] for p in _PHASE_WORDS if re.search(rf"\b{re.escape(p)}\b", key)}
-    )
+    found = sorted({value for word, value in _phase_words() if word.search(key)})
     if len(found) == 1:
         return found[0]
     if len(found) == 2:
