@@ -7,7 +7,6 @@ import secrets
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from aiohttp_apigami import validation_middleware
 from elasticsearch import AsyncElasticsearch
 
 from service.apidocs import build_spec
@@ -20,6 +19,7 @@ from service.errors import problem_middleware, raise_invalid_parameters
 from service.keys import CURSORS, DOCS, ES, LAUNCHER, NAMES, SETTINGS
 from service.requestid import answer_request_id
 from service.routes import setup_routes
+from service.validation import validation_middleware
 from trials import __version__
 from trials.es import make_client
 from trials.indices import Names
