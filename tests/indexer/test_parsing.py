@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -18,6 +15,7 @@ from indexer.sources.demo import DemoSource, demo_study
 from indexer.sources.icreat import normalize as icreat_normalize
 from testkit.registry import records
 from testkit.synthetic import demo_record
+from tests.indexer.elsewhere import output_elsewhere
 from trials.model import content_hash, day_start
 
 
@@ -127,17 +125,8 @@ _GENERATE = (
 
 
 def _generated_elsewhere(seed: int, count: int) -> list[list[dict[str, object]]]:
-    """The generators' output in a fresh interpreter with another string-hash seed: what a
-    benchmark's fake registry serves must not depend on the process that builds it."""
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join(sys.path)}
-    out = subprocess.run(
-        [sys.executable, "-c", _GENERATE, str(seed), str(count)],
-        env=env,
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return json.loads(out)  # type: ignore[no-any-return]
+    """The generators' output in another interpreter (tests.indexer.elsewhere)."""
+    return json.loads(output_elsewhere(_GENERATE, str(seed), str(count)))  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("seed", [0, 7])

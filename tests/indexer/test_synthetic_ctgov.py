@@ -5,10 +5,7 @@ normaliser) from the fake registry as it reads the recorded studies."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import subprocess
-import sys
 from typing import Any
 
 import aiohttp
@@ -26,6 +23,7 @@ from testkit.synthetic_ctgov import (
     generated_nct_id,
     last_updated,
 )
+from tests.indexer.elsewhere import output_elsewhere
 
 _DIGEST = (
     "import hashlib, sys, orjson\n"
@@ -42,16 +40,7 @@ def _digest_here(seed: int, count: int) -> str:
 
 
 def _digest_elsewhere(seed: int, count: int) -> str:
-    """The same studies built by a fresh interpreter with another string-hash seed."""
-    env = {**os.environ, "PYTHONHASHSEED": "4321", "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [sys.executable, "-c", _DIGEST, str(seed), str(count)],
-        env=env,
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    return done.stdout.decode().strip()
+    return output_elsewhere(_DIGEST, str(seed), str(count)).strip()
 
 
 def _protocol(index: int, seed: int = 0) -> dict[str, Any]:
@@ -77,23 +66,21 @@ def test_ids_are_unique_well_formed_and_never_a_recorded_one() -> None:
     assert not recorded & set(ids)
 
 
-def test_studies_vary_and_draw_titles_conditions_and_sites_from_the_recorded_ones() -> None:
-    recorded = [s["protocolSection"] for s in records.ctgov_studies()]
-    titles = {p["identificationModule"]["briefTitle"] for p in recorded}
-    conditions = {c for p in recorded for c in p["conditionsModule"].get("conditions", [])}
+def _drawn(protocols: list[dict[str, Any]]) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+    """The titles, conditions and (city, country) of the sites of `protocols`."""
+    titles = {p["identificationModule"]["briefTitle"] for p in protocols}
+    conditions = {c for p in protocols for c in p["conditionsModule"].get("conditions", [])}
     cities = {
         (site.get("city"), site.get("country"))
-        for p in recorded
+        for p in protocols
         for site in (p.get("contactsLocationsModule") or {}).get("locations") or []
     }
-    made = [_protocol(i) for i in range(1, 2001)]
-    made_titles = {p["identificationModule"]["briefTitle"] for p in made}
-    made_conditions = {c for p in made for c in p["conditionsModule"].get("conditions", [])}
-    made_cities = {
-        (site.get("city"), site.get("country"))
-        for p in made
-        for site in (p.get("contactsLocationsModule") or {}).get("locations") or []
-    }
+    return titles, conditions, cities
+
+
+def test_studies_vary_and_draw_titles_conditions_and_sites_from_the_recorded_ones() -> None:
+    titles, conditions, cities = _drawn([s["protocolSection"] for s in records.ctgov_studies()])
+    made_titles, made_conditions, made_cities = _drawn([_protocol(i) for i in range(1, 2001)])
     assert made_titles <= titles
     assert len(made_titles) > 150
     assert made_conditions <= conditions
@@ -126,10 +113,16 @@ async def test_the_fake_registry_serves_them_in_pages_the_source_follows() -> No
     try:
         async with aiohttp.ClientSession() as session:
             client = RegistryClient("ctgov", session, HttpOptions(timeout_s=30.0, retries=0))
-            source = CtgovSource(client, f"{base}/ctgov", "", per_page=5_000)
+            source = CtgovSource(client, f"{base}/ctgov", "", per_page=1_000)
             ids = [source.identify(raw) async for raw in source.fetch()]
+            sizes = [await _page_size(session, f"{base}/ctgov", asked) for asked in (7, 5_000)]
     finally:
         await runner.cleanup()
     assert ids == [generated_nct_id(i) for i in range(1, 2_346)]
-    sizes = [re.search(r"pageSize=(\d+)", r) for r in state.requests]
-    assert [int(s.group(1)) for s in sizes if s] == [5_000] * 3  # asked 5,000, served 1,000
+    assert len(state.requests) == 3 + 2  # pages of 1,000, 1,000, 345; then the two asked
+    assert sizes == [7, 1_000]  # as many as asked, at most 1,000
+
+
+async def _page_size(session: aiohttp.ClientSession, url: str, asked: int) -> int:
+    async with session.get(f"{url}/studies", params={"pageSize": asked}) as response:
+        return len((await response.json())["studies"])
