@@ -8,6 +8,7 @@ stream, whose size is unknown when it starts, asks `coding_for` itself.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 
 from aiohttp import hdrs, web
 from aiohttp.web_response import ContentCoding
@@ -37,6 +38,7 @@ def _weights(header: str) -> dict[str, float]:
     return weights
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct headers, each request parsed it
 def coding_for(accept_encoding: str) -> ContentCoding | None:
     """The coding to answer with: the best weighted of gzip and deflate (`*` stands for
     both unless named), none when neither is acceptable."""
