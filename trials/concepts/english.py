@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -50,25 +50,32 @@ _END = ""  # no token is empty
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
-    raw: str
-    key: str
-    start: int
-    end: int
-    joined: bool  # only a soft gap separates it from the token before
+class Tokens:
+    """A text's tokens as parallel lists: one object a text rather than one a token, since
+    every title, condition and intervention of a sync is cut into tokens."""
+
+    raw: list[str] = field(default_factory=list)
+    key: list[str] = field(default_factory=list)
+    start: list[int] = field(default_factory=list)
+    end: list[int] = field(default_factory=list)
+    joined: list[bool] = field(default_factory=list)  # only a soft gap before it
 
 
-def tokens(text: str) -> list[Token]:
-    found: list[Token] = []
+def tokens(text: str) -> Tokens:
+    found = Tokens()
     previous_end = 0
     for match in _TOKEN.finditer(text):
         start, end = match.span()
-        if match[0] in ("s", "S") and start > 0 and text[start - 1] in _APOSTROPHES:
+        raw = match[0]
+        if (raw == "s" or raw == "S") and start > 0 and text[start - 1] in _APOSTROPHES:
             previous_end = end  # possessive: "Crohn's disease" reads as "Crohn disease"
             continue
         gap = text[previous_end:start]
-        joined = bool(found) and (gap == " " or _HARD_GAP.search(gap) is None)
-        found.append(Token(match[0], token_key(match[0]), start, end, joined))
+        found.joined.append(bool(found.raw) and (gap == " " or _HARD_GAP.search(gap) is None))
+        found.raw.append(raw)
+        found.key.append(token_key(raw))
+        found.start.append(start)
+        found.end.append(end)
         previous_end = end
     return found
 
@@ -95,7 +102,7 @@ def _singular(word: str) -> str:
 
 
 def form_keys(form: str) -> tuple[str, ...]:
-    return tuple(t.key for t in tokens(form))
+    return tuple(tokens(form).key)
 
 
 class EnglishIndex:
@@ -112,12 +119,13 @@ class EnglishIndex:
     def find(self, text: str) -> Iterator[Span]:
         """(start, end, concept id) of the longest form or abbreviation at each token."""
         found = tokens(text)
-        for i, token in enumerate(found):
-            negated = i > 0 and token.joined and found[i - 1].key in _NEGATING
-            if token.key in self._forms and not negated:
-                yield from _longest(found, i, self._forms, raw=False)
-            if token.raw in self._abbreviations:
-                for start, end, cid in _longest(found, i, self._abbreviations, raw=True):
+        keys, raws, joined = found.key, found.raw, found.joined
+        for i, key in enumerate(keys):
+            negated = i > 0 and joined[i] and keys[i - 1] in _NEGATING
+            if key in self._forms and not negated:
+                yield from _longest(found, keys, i, self._forms)
+            if raws[i] in self._abbreviations:
+                for start, end, cid in _longest(found, raws, i, self._abbreviations):
                     if not _code_like(text, end) and not (
                         text[start:end] in _WORDS_WHEN_SHOUTING and _shouting(text)
                     ):
@@ -125,7 +133,7 @@ class EnglishIndex:
 
 
 def _raw(abbreviation: str) -> tuple[str, ...]:
-    return tuple(t.raw for t in tokens(abbreviation))
+    return tuple(tokens(abbreviation).raw)
 
 
 def _written(raw: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -147,19 +155,19 @@ def _trie(entries: Iterable[tuple[tuple[str, ...], str]]) -> Trie:
     return root
 
 
-def _longest(found: list[Token], i: int, root: Trie, *, raw: bool) -> list[Span]:
-    """The longest run of joined tokens from `found[i]` that spells a whole entry."""
+def _longest(found: Tokens, names: list[str], i: int, root: Trie) -> list[Span]:
+    """The longest run of joined tokens from the i-th that spells a whole entry, reading each
+    token as `names` has it (its key, or as written)."""
     node: Trie | None = root
     best = None
-    for j in range(i, len(found)):
-        token = found[j]
-        if j > i and not token.joined:
+    for j in range(i, len(names)):
+        if j > i and not found.joined[j]:
             break
-        node = node.get(token.raw if raw else token.key) if node is not None else None
+        node = node.get(names[j]) if node is not None else None
         if node is None:
             break
         if _END in node:
-            best = (found[i].start, token.end, node[_END])
+            best = (found.start[i], found.end[j], node[_END])
     return [best] if best else []
 
 

@@ -59,20 +59,26 @@ def key(form: str) -> str:
 class KoreanIndex:
     def __init__(self, forms: Iterable[tuple[str, str]]) -> None:
         self._root: dict[str, Any] = {}
+        keys: set[str] = set()
         for form, concept_id in forms:
             node = self._root
-            for char in key(form):
+            keys.add(form_key := key(form))
+            for char in form_key:
                 node = node.setdefault(char, {})
             node[_END] = concept_id
+        # Almost every syllable starts some form, but few pairs of them do: a character is
+        # looked up in the trie only where a one-character form or a form's first two stand.
+        self._singles = frozenset(k for k in keys if len(k) == 1)
+        self._pairs = frozenset(k[:2] for k in keys if len(k) > 1)
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, concept id) of the longest acceptable form starting at each character."""
         if not has_hangul(text):
             return
         stream, origin = _stream(text)
-        root = self._root
-        for p, char in enumerate(stream):
-            if char in root:
+        singles, pairs = self._singles, self._pairs
+        for p in range(len(stream)):
+            if stream[p : p + 2] in pairs or stream[p] in singles:
                 yield from self._longest_at(text, stream, origin, p)
 
     def _longest_at(
@@ -147,6 +153,8 @@ def _word_end(text: str, i: int) -> int:
 def _pieces(surface: str, length: int) -> tuple[int, int]:
     """How much of a match lies in its first and in its last eojeol: a match across a space is
     judged by those parts, so 과민 증세 is not 과민증 (the last part, 증, is one character)."""
+    if surface.isalnum():  # the common case, and what follows would find one word
+        return length, length
     words = [w for w in "".join(c if c.isalnum() else " " for c in surface).split()]
     if len(words) <= 1:
         return length, length
@@ -163,8 +171,10 @@ def _start_ok(text: str, start: int, length: int) -> bool:
 
 
 def _end_ok(text: str, end: int, length: int) -> bool:
+    if length >= 3:
+        return True
     after = text[end : _word_end(text, end)]
-    if not after or length >= 3:
+    if not after:
         return True
     if length == 2:
         return after.startswith((*PARTICLES, *NOUNS_AFTER_TWO)) or _suffixed(after)
