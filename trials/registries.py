@@ -68,7 +68,7 @@ _TABLE = (
         incremental=True,
         real=True,
         settings=RegistrySettings(url="ctgov_url", query="ctgov_query"),
-        page_size=200,
+        page_size=1000,  # the API's maximum
     ),
     Registry(
         name="demo",

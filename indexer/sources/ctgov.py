@@ -1,4 +1,9 @@
-"""ClinicalTrials.gov API v2 studies, following `nextPageToken`.
+"""ClinicalTrials.gov API v2 studies, following `nextPageToken`, a page at a time.
+
+The query (`TRIALS_CTGOV_QUERY`) selects the studies; an empty one asks for every study, the
+whole registry (about 560,000), with no query parameter at all. An incremental run adds a date
+range on `LastUpdatePostDate`. Pages are of 1,000 studies, the API's maximum, and each is let
+go once its studies are yielded, so memory does not grow with the registry.
 
 The hash covers everything but `derivedSection`: that section (MeSH browse lists whose order
 churns, `miscInfoModule.versionHolder` = the registry's daily snapshot date) changes without the
@@ -7,6 +12,7 @@ study changing (API_NOTES §3.4). Dates carry no zone and are taken as UTC calen
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date
 from typing import Any
@@ -20,6 +26,9 @@ from indexer.sources.base import Raw
 from trials.model import StudyPeriod, Trial, content_hash, day_start
 
 HASHED_SECTIONS = ("protocolSection", "resultsSection", "annotationSection", "documentSection")
+PAGE_SIZE_MAX = 1000  # the API's maximum `pageSize`
+
+log = logging.getLogger(__name__)
 
 
 class CtgovSource:
@@ -32,7 +41,7 @@ class CtgovSource:
         client: RegistryClient,
         url: str,
         query: str,
-        per_page: int = 200,
+        per_page: int = PAGE_SIZE_MAX,
         since: date | None = None,
     ) -> None:
         self.client = client
@@ -42,6 +51,7 @@ class CtgovSource:
         self.reported_total: int | None = None  # not asked for (countTotal costs a query)
         self.full_fetch = since is None
         self.shortfall: str | None = None  # token paging: no page can be cut short unseen
+        self.scope = _scope(query.strip(), since)
         if since is not None:  # incremental: only studies posted as updated since the cursor
             self._and_advanced(f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]")
 
@@ -53,6 +63,7 @@ class CtgovSource:
         self.params.append(("filter.advanced", expression))
 
     async def fetch(self) -> AsyncIterator[Raw]:
+        log.info("%s: reading %s, %s a page", self.name, self.scope, f"{self.per_page:,}")
         token: str | None = None
         while True:
             params = [*self.params, ("format", "json"), ("pageSize", self.per_page)]
@@ -85,6 +96,12 @@ class CtgovSource:
 
     def normalize(self, raw: Raw) -> Trial:
         return _normalize(self.identify(raw), raw, content_hash(self.hashed_content(raw)))
+
+
+def _scope(query: str, since: date | None) -> str:
+    """What a fetch reads, in words, for the run's log."""
+    studies = f"the studies `{query}` selects" if query else "every study (the whole registry)"
+    return f"{studies} updated since {since.isoformat()}" if since else f"{studies}, in full"
 
 
 def _get(raw: Any, *path: str) -> Any:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote
 import orjson
 from aiohttp import web
 
-from testkit.registry import records
+from testkit.registry import essie, records
 from testkit.synthetic import demo_record
 
 CTGOV_PARAMS = frozenset(
@@ -278,6 +278,21 @@ async def cris_detail(request: web.Request) -> web.StreamResponse:
     return web.json_response({**detail, "resultCode": "00", "resultMsg": "NORMAL_SERVICE"})
 
 
+def _ctgov_page(
+    rows: Rows, wanted: essie.Test, start: int, size: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Up to `size` studies `wanted` selects from row `start` on, and the row after the last
+    one read. A page token points into the whole list, so filtering generated rows reads
+    each of them once per crawl."""
+    found: list[dict[str, Any]] = []
+    end = start
+    while len(found) < size and end < len(rows):
+        chunk = rows[end : end + size - len(found)]
+        found += [study for study in chunk if wanted(study)]
+        end += len(chunk)
+    return found, end
+
+
 async def ctgov_studies(request: web.Request) -> web.StreamResponse:
     refused = await _faults(request)
     if refused is not None:
@@ -287,13 +302,17 @@ async def ctgov_studies(request: web.Request) -> web.StreamResponse:
         if name not in CTGOV_PARAMS:
             state.injected["unknown_parameter"] += 1
             return web.Response(status=400, text=f"`{name}` is unknown parameter")
+    try:  # filter.advanced is evaluated (the date range of an incremental run), query.* not
+        wanted = essie.selector(request.query.get("filter.advanced", ""))
+    except essie.UnsupportedExpression as exc:
+        return web.Response(status=400, text=str(exc))
     size = min(max(_int(request, "pageSize", 10), 1), 1000)
     token = request.query.get("pageToken")
     offset = int(token.removeprefix("NF0g"), 16) if token else 0
-    studies = state.ctgov[offset : offset + size]
+    studies, end = _ctgov_page(state.ctgov, wanted, offset, size)
     body: dict[str, Any] = {"studies": studies}
-    if offset + size < len(state.ctgov):
-        body["nextPageToken"] = f"NF0g{offset + size:x}"
+    if end < len(state.ctgov):
+        body["nextPageToken"] = f"NF0g{end:x}"
     # orjson: a benchmark's pages of 1,000 generated studies are ~11 MB each
     return web.Response(body=orjson.dumps(body), content_type="application/json")
 

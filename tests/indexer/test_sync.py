@@ -40,7 +40,8 @@ async def test_first_run_creates_all_and_an_identical_rerun_writes_nothing(
     assert logged["finished_at"] >= logged["started_at"]
 
     writes_before = await env.index_total()
-    second = await env.run(source)
+    # in full: ctgov's incremental rerun asks only for the studies updated since (none here)
+    second = await env.run(source, full=True)
     assert second.status == "completed"
     assert (second.counts.created, second.counts.updated) == (0, 0)
     assert second.counts.unchanged == EXPECTED[source]
