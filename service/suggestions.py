@@ -5,7 +5,8 @@ What is typed is normalised as the keys were (`trials.suggest_keys`) and looked 
 stored prefixes (a `terms` query; a longer input, a `prefix` query on the keys): a prefix of
 any word of a name, with or without spaces, or its 초성. Most trials first, then by text (the
 index is sorted so, and counts no total); a concept appears once (its two languages are two
-entries)."""
+entries). `service.suggestion_map` answers the same from memory; this query is what it must
+agree with, and what the node is asked until the map is loaded."""
 
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ FIELDS = ("text", "kind", "concept", "ko", "en", "count")
 # A concept has an entry per language and both may match (CAR-T is in both), so twice the
 # entries are read and the second of a pair dropped
 OVERFETCH = 2
+SORT = [{"count": "desc"}, {"text": "asc"}]
 
 
 def suggest_body(q: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     return {
         "query": {"bool": {"filter": [matching(q)]}},
-        "sort": [{"count": "desc"}, {"text": "asc"}],
+        "sort": SORT,
         "size": limit * OVERFETCH,
         "track_total_hits": False,
         "_source": list(FIELDS),
@@ -34,11 +36,15 @@ def suggest_body(q: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
 
 
 def items(hits: Iterable[Mapping[str, Any]], limit: int = DEFAULT_LIMIT) -> list[dict[str, Any]]:
-    """The entries as items, each concept and each name once, at most `limit`."""
+    """The hits' entries as items, each concept and each name once, at most `limit`."""
+    return distinct((hit["_source"] for hit in hits), limit)
+
+
+def distinct(entries: Iterable[Mapping[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Entries (most trials first) as items, each concept and each name once, at most `limit`."""
     seen: set[str] = set()
     found = []
-    for hit in hits:
-        entry = hit["_source"]
+    for entry in entries:
         key = entry.get("concept") or f"{entry['kind']}:{normalised(entry['text'])}"
         if key in seen:
             continue
@@ -49,17 +55,23 @@ def items(hits: Iterable[Mapping[str, Any]], limit: int = DEFAULT_LIMIT) -> list
     return found
 
 
+def wanted(q: str) -> tuple[list[str], str | None]:
+    """What is looked for: what was typed, normalised, with and without its spaces, and its
+    초성 (also returned alone: it is looked up among the 초성 keys), each once."""
+    typed = normalised(q)
+    terms = [typed, typed.replace(" ", "")]
+    initials = typed_chosung(q)
+    if initials:
+        terms.append(initials)
+    return list(dict.fromkeys(w for w in terms if w)), initials
+
+
 def matching(q: str) -> dict[str, Any]:
     """Entries with a key starting with what was typed (spaces kept or dropped), or with 초성
     starting with it."""
-    typed = normalised(q)
-    wanted = [typed, typed.replace(" ", "")]
-    initials = typed_chosung(q)
-    if initials:
-        wanted.append(initials)
-    wanted = list(dict.fromkeys(w for w in wanted if w))
-    if all(len(w) <= MAX_PREFIX for w in wanted):
-        return {"terms": {"prefixes": wanted}}
-    fields = ("chosung" if w == initials else "keys" for w in wanted)
-    should = [{"prefix": {name: w}} for name, w in zip(fields, wanted, strict=True)]
+    terms, initials = wanted(q)
+    if all(len(w) <= MAX_PREFIX for w in terms):
+        return {"terms": {"prefixes": terms}}
+    fields = ("chosung" if w == initials else "keys" for w in terms)
+    should = [{"prefix": {name: w}} for name, w in zip(fields, terms, strict=True)]
     return {"bool": {"should": should, "minimum_should_match": 1}}

@@ -1,10 +1,15 @@
 """GET /api/v1/suggest: suggestions as you type (conditions, interventions, institutions).
 
-Answers are kept for a few seconds (`service.answer_cache`): people type the same first letters
-over and over, and the suggestions only change when a sync run rebuilds them."""
+The suggestions are answered from memory (`service.suggestion_map`, loaded from the suggestion
+index and loaded again when it changes), or by the node until the map is there. Answers are
+kept for a few seconds (`service.answer_cache`): people type the same first letters over and
+over, and the suggestions only change when a sync run rebuilds them."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -17,11 +22,13 @@ from service.keys import ES, NAMES
 from service.schemas import examples
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE
 from service.schemas.suggest import SuggestionsSchema, SuggestQuerySchema
+from service.suggestion_map import SuggestionKeeper
 from service.suggestions import DEFAULT_LIMIT, items, suggest_body
 from trials.suggest_keys import normalised
 
 routes = web.RouteTableDef()
 CACHE = web.AppKey("suggest_cache", AnswerCache)
+KEEPER = web.AppKey("suggestion_keeper", SuggestionKeeper)
 
 
 @routes.get("/api/v1/suggest")
@@ -55,6 +62,9 @@ async def suggest(request: web.Request) -> web.Response:
 
 
 async def _suggested(app: web.Application, q: str, limit: int) -> list[dict[str, Any]]:
+    in_memory = app[KEEPER].map
+    if in_memory is not None:
+        return in_memory.suggested(q, limit)
     try:
         found = await app[ES].search(index=app[NAMES].suggest, **suggest_body(q, limit))
     except NotFoundError:  # no run has built the suggestions yet
@@ -62,7 +72,18 @@ async def _suggested(app: web.Application, q: str, limit: int) -> list[dict[str,
     return items(found["hits"]["hits"], limit)
 
 
+async def _keep_suggestions(app: web.Application) -> AsyncIterator[None]:
+    app[KEEPER] = SuggestionKeeper(app[ES], app[NAMES].suggest)
+    loading = asyncio.create_task(app[KEEPER].keep_fresh())
+    yield
+    loading.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await loading
+
+
 def setup(app: web.Application) -> None:
-    """The route, and the application's answer cache."""
+    """The route, the application's answer cache, and its suggestions in memory (after the
+    client: the cleanup context runs after `create_app`'s)."""
     app[CACHE] = AnswerCache()
+    app.cleanup_ctx.append(_keep_suggestions)
     app.add_routes(routes)
