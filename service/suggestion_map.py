@@ -31,7 +31,16 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch, NotFoundError
 from elasticsearch.helpers import async_scan
 
-from service.suggestions import FIELDS, MAX_LIMIT, OVERFETCH, SORT, distinct, wanted
+from service.suggestions import (
+    FIELDS,
+    MAX_LIMIT,
+    OVERFETCH,
+    SORT,
+    distinct,
+    identity,
+    item,
+    wanted,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +54,8 @@ Stamp = tuple[str, int, int]
 
 @dataclass(frozen=True)
 class SuggestionMap:
-    entries: tuple[Mapping[str, Any], ...]  # in the index's sort order: an entry's rank
+    # (identity, item) of each entry in the query's order: the position is the entry's rank
+    entries: tuple[tuple[str, dict[str, Any]], ...]
     keys: list[str]  # every key and 초성 key, sorted
     ranks: array[int]  # the rank of the entry each key is of
     crowded: dict[str, tuple[int, ...]]  # a prefix of many keys → its first `KEPT` ranks
@@ -56,14 +66,15 @@ class SuggestionMap:
         breaks them)."""
         pairs = sorted({(k, rank) for rank, s in enumerate(ordered) for k in _keys(s)})
         keys, ranks = [k for k, _ in pairs], array("I", (r for _, r in pairs))
-        entries = tuple({name: s.get(name) for name in FIELDS} for s in ordered)
+        entries = tuple((identity(s), item(s)) for s in ordered)
         return cls(entries, keys, ranks, _crowded(keys, ranks))
 
     def suggested(self, q: str, limit: int) -> list[dict[str, Any]]:
         """What the index query answers for `q`."""
         terms, _ = wanted(q)
         found = sorted(set().union(*(self._starting(w) for w in terms)))
-        return distinct((self.entries[r] for r in found[: limit * OVERFETCH]), limit)
+        kept = distinct((self.entries[r] for r in found[: limit * OVERFETCH]), limit)
+        return [dict(one) for one in kept]  # copies: the map's own stay as loaded
 
     def _starting(self, prefix: str) -> Iterable[int]:
         kept = self.crowded.get(prefix)

@@ -37,22 +37,33 @@ def suggest_body(q: str, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
 
 def items(hits: Iterable[Mapping[str, Any]], limit: int = DEFAULT_LIMIT) -> list[dict[str, Any]]:
     """The hits' entries as items, each concept and each name once, at most `limit`."""
-    return distinct((hit["_source"] for hit in hits), limit)
+    return distinct(((identity(h["_source"]), item(h["_source"])) for h in hits), limit)
 
 
-def distinct(entries: Iterable[Mapping[str, Any]], limit: int) -> list[dict[str, Any]]:
-    """Entries (most trials first) as items, each concept and each name once, at most `limit`."""
+def distinct(
+    found: Iterable[tuple[str, dict[str, Any]]], limit: int = DEFAULT_LIMIT
+) -> list[dict[str, Any]]:
+    """The first `limit` items of (identity, item) pairs, most trials first, each identity
+    once."""
     seen: set[str] = set()
-    found = []
-    for entry in entries:
-        key = entry.get("concept") or f"{entry['kind']}:{normalised(entry['text'])}"
-        if key in seen:
-            continue
-        seen.add(key)
-        found.append({name: entry.get(name) for name in FIELDS})
-        if len(found) == limit:
-            break
-    return found
+    kept = []
+    for key, one in found:
+        if key not in seen:
+            seen.add(key)
+            kept.append(one)
+            if len(kept) == limit:
+                break
+    return kept
+
+
+def identity(entry: Mapping[str, Any]) -> str:
+    """What makes entries one item: the concept (its two languages), or the kind and the name
+    (Venetoclax, venetoclax)."""
+    return entry.get("concept") or f"{entry['kind']}:{normalised(entry['text'])}"
+
+
+def item(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: entry.get(name) for name in FIELDS}
 
 
 def wanted(q: str) -> tuple[list[str], str | None]:
