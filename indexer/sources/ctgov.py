@@ -66,17 +66,24 @@ class CtgovSource:
         log.info("%s: reading %s, %s a page", self.name, self.scope, f"{self.per_page:,}")
         token: str | None = None
         while True:
-            params = [*self.params, ("format", "json"), ("pageSize", self.per_page)]
-            if token:
-                params.append(("pageToken", token))
-            payload = await self.client.get_json(f"{self.url}/studies", query_string(params))
-            if not isinstance(payload, dict) or not isinstance(payload.get("studies"), list):
-                raise BadResponse(self.name, "no `studies` list in the response")
-            for study in payload["studies"]:
-                yield study
-            token = payload.get("nextPageToken")
-            if not token or not payload["studies"]:
+            studies, token = await self._page(token)
+            studies.reverse()
+            while studies:  # each study leaves the page as it is yielded: no page outlives
+                yield studies.pop()  # its studies, none is held while the next one is read
+            if not token:
                 return
+
+    async def _page(self, token: str | None) -> tuple[list[Raw], str | None]:
+        """A page's studies and the token of the next page (None after the last, or after an
+        empty page)."""
+        params = [*self.params, ("format", "json"), ("pageSize", self.per_page)]
+        if token:
+            params.append(("pageToken", token))
+        payload = await self.client.get_json(f"{self.url}/studies", query_string(params))
+        if not isinstance(payload, dict) or not isinstance(payload.get("studies"), list):
+            raise BadResponse(self.name, "no `studies` list in the response")
+        studies: list[Raw] = payload["studies"]
+        return studies, payload.get("nextPageToken") if studies else None
 
     def identify(self, raw: Raw) -> str:
         ident = _get(raw, "protocolSection", "identificationModule")
