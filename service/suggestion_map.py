@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 from array import array
 from bisect import bisect_left
@@ -91,7 +92,15 @@ def _keys(source: Mapping[str, Any]) -> list[str]:
 def _span(keys: list[str], prefix: str) -> tuple[int, int]:
     """Where the sorted keys starting with `prefix` are."""
     lo = bisect_left(keys, prefix)
-    return lo, bisect_left(keys, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo)
+    after = _after(prefix)
+    return lo, len(keys) if after is None else bisect_left(keys, after, lo)
+
+
+def _after(prefix: str) -> str | None:
+    """The least text past every one starting with `prefix` (None if there is none: it is all
+    the last code point)."""
+    stem = prefix.rstrip(chr(sys.maxunicode))
+    return stem[:-1] + chr(ord(stem[-1]) + 1) if stem else None
 
 
 def _crowded(keys: list[str], ranks: array[int]) -> dict[str, tuple[int, ...]]:

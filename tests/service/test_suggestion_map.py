@@ -188,3 +188,14 @@ def test_a_crowded_start_keeps_its_first_ranks() -> None:
     assert "seoul 0" in built.crowded
     assert texts(built.suggested("seo", 20)) == [f"seoul {n:03d}" for n in range(20)]
     assert texts(built.suggested("seoul 29", 20)) == [f"seoul {n:03d}" for n in range(290, 300)]
+
+
+def test_a_start_ending_in_the_last_code_point_is_no_error() -> None:
+    last = chr(0x10FFFF)
+    ordered = [
+        {"text": text, "kind": "institution", "count": 1, "keys": [text]}
+        for text in (f"a{last}", f"a{last}b", "b")
+    ]
+    built = SuggestionMap.build(ordered)
+    assert texts(built.suggested(f"a{last}", 10)) == [f"a{last}", f"a{last}b"]
+    assert built.suggested(last, 10) == []
