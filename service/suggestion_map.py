@@ -29,7 +29,7 @@ from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch, NotFoundError
+from elasticsearch import ApiError, AsyncElasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import async_scan
 
 from service.suggestions import (
@@ -155,8 +155,10 @@ class SuggestionKeeper:
         while True:
             try:
                 await self.refresh()
+            except (ApiError, TransportError) as exc:  # the node is away: said once a check
+                log.warning("suggestions not reloaded, the map in memory kept: %s", exc)
             except Exception:  # boundary: a failed check keeps the map and tries again
-                log.warning("suggestions not reloaded", exc_info=True)
+                log.exception("suggestions not reloaded, the map in memory kept")
             await asyncio.sleep(every_s)
 
 

@@ -7,6 +7,7 @@ the API asks the node."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -141,6 +142,28 @@ async def test_the_app_loads_again_by_itself(es: AsyncElasticsearch, small: Sett
         assert texts(keeper.map.suggested("venl", 10)) == ["Venlafaxine"]
     finally:
         checking.cancel()
+
+
+async def test_a_failed_check_keeps_the_map(
+    es: AsyncElasticsearch, small: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    alias = Names.from_settings(small).suggest
+    keeper = SuggestionKeeper(es, alias)
+    await keeper.refresh()
+    loaded = keeper.map
+    await es.indices.close(index=alias)  # searches fail (index_closed_exception), as when away
+    checking = asyncio.create_task(keeper.keep_fresh(every_s=0.05))
+    try:
+        with caplog.at_level(logging.WARNING, logger="service.suggestion_map"):
+            for _ in range(200):
+                if "suggestions not reloaded" in caplog.text:
+                    break
+                await asyncio.sleep(0.05)
+        assert "the map in memory kept" in caplog.text
+        assert keeper.map is loaded
+    finally:
+        checking.cancel()
+        await es.indices.open(index=alias)
 
 
 async def suggested(api: Client, q: str, limit: int) -> list[dict[str, Any]]:
