@@ -25,7 +25,7 @@ from elasticsearch import AsyncElasticsearch
 
 from bench.cluster.render import merged
 from bench.reliability import machine
-from bench.scale.measure import Plan, SearchLoad, measure
+from bench.scale.measure import Plan, SearchLoad, measure, warm_up
 from bench.scale.render import END, START, NodeSet, section
 from testkit.elastic_node import private_cluster, private_node
 from testkit.registry.server import RegistryState, start_registry
@@ -64,6 +64,7 @@ async def on_nodes(urls: tuple[str, ...], args: argparse.Namespace) -> NodeSet:
     try:
         load = SearchLoad(args.concurrency, args.seconds, args.warmup)
         plan = Plan(settings, state, url, load)
+        await warm_up(es, plan, args.warm)
         runs = []
         for size in args.sizes:
             runs.append(await measure(es, plan, size))
@@ -96,6 +97,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--sizes", type=_numbers, default=[50_000, 500_000])
     parser.add_argument("--nodes", type=_numbers, default=[1, 3])
+    parser.add_argument(
+        "--warm", type=int, default=2000, help="studies indexed, unmeasured, on new nodes first"
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="search clients")
     parser.add_argument("--seconds", type=float, default=30.0, help="search time per size")
     parser.add_argument("--warmup", type=float, default=10.0, help="search warm-up per size")
@@ -119,7 +123,7 @@ def main(argv: list[str]) -> int:
     took = _duration(time.monotonic() - began)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = " ".join(["python -m bench.scale", *argv])
-    text = section(sets, described, stamp, command, took)
+    text = section(sets, described, stamp, command, took, args.warm)
     existing = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
     REPORT.write_text(merged(existing, text, START, END), "utf-8")
     print(text)

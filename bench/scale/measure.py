@@ -8,6 +8,7 @@ index made is deleted at the end, also on failure."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from trials.settings import Settings
 
 PAGE_SIZE = 1000  # the CT.gov API's largest page: the source's for the whole registry
 SLOW = 3600.0  # seconds: a force-merge of 500,000 documents on two cores takes minutes
+# a node keeps a store size for index.store.stats_refresh_interval (10 s by default)
+STORE_STATS_S = 11.0
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,13 @@ async def measure(es: AsyncElasticsearch, plan: Plan, size: int) -> SizeRun:
     )
 
 
+async def warm_up(es: AsyncElasticsearch, plan: Plan, size: int) -> None:
+    """A raw `_bulk` of `size` studies, not measured and deleted: the first measured size on
+    new nodes should not pay for their cold start (JIT, first shard allocations)."""
+    warm = f"{plan.settings.index_prefix}warm-"
+    await _raw(es, dataclasses.replace(plan.settings, index_prefix=warm), size)
+
+
 def _env(settings: Settings, registry_url: str) -> dict[str, str]:
     """The sync child's settings: these nodes, prefix, shards and replicas; the whole fake
     CT.gov registry (an empty query is every study)."""
@@ -147,6 +157,7 @@ async def _store(es: AsyncElasticsearch, alias: str) -> Store:
     await es.options(request_timeout=SLOW).cluster.health(
         index=alias, wait_for_status="green", timeout=f"{int(SLOW) - 60}s"
     )
+    await asyncio.sleep(STORE_STATS_S)  # else the size read can be the one before the merge
     stats = await es.indices.stats(index=alias, metric="store")
     (index,) = stats["indices"].values()
     counted = await es.count(index=alias)
