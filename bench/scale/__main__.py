@@ -25,7 +25,7 @@ from elasticsearch import AsyncElasticsearch
 
 from bench.cluster.render import merged
 from bench.reliability import machine
-from bench.scale.measure import Plan, SearchLoad, measure, warm_up
+from bench.scale.measure import Plan, SearchLoad, SizeRun, measure, warm_up
 from bench.scale.render import END, START, NodeSet, section
 from testkit.elastic_node import private_cluster, private_node
 from testkit.registry.server import RegistryState, start_registry
@@ -67,12 +67,22 @@ async def on_nodes(urls: tuple[str, ...], args: argparse.Namespace) -> NodeSet:
         await warm_up(es, plan, args.warm)
         runs = []
         for size in args.sizes:
-            runs.append(await measure(es, plan, size))
-            print(f"{nodes} node(s), {size:,} studies measured", flush=True)
+            run = await measure(es, plan, size)
+            runs.append(run)
+            print(_progress(nodes, run), flush=True)  # hours in: what is known so far
         return NodeSet(nodes, await _described(es, settings), runs)
     finally:
         await runner.cleanup()
         await es.close()
+
+
+def _progress(nodes: int, r: SizeRun) -> str:
+    return (
+        f"{nodes} node(s), {r.size:,} studies: raw _bulk {r.raw_s:.1f} s, full sync "
+        f"{r.full_s:.1f} s ({r.full_rss_kb // 1024} MiB peak), unchanged resync {r.resync_s:.1f} "
+        f"s, {r.merged.primaries / r.merged.documents:,.0f} bytes/doc merged, search p50 "
+        f"{r.search.stats.p50_ms:.1f} ms p99 {r.search.stats.p99_ms:.1f} ms"
+    )
 
 
 async def _described(es: AsyncElasticsearch, settings: Settings) -> str:
