@@ -38,7 +38,8 @@ def normalized(source: Source, raw: Raw) -> Trial:
 
 @dataclass(frozen=True)
 class Plan:
-    """One record on its way: `raw` is complete unless `read` (then `complete` reads it)."""
+    """One record on its way: `raw` is complete unless `read` (then `Batcher._read` reads it
+    with `complete`, and the plan it returns holds the complete record)."""
 
     key: str
     raw: Raw
@@ -60,8 +61,9 @@ class Batcher:
         listed = self._listed(batch)
         stored = await self.sink.stored(list(listed), with_raw=self.source.reads_details)
         plans = [self._planned(key, raw, stored.get(key)) for key, raw in listed.items()]
-        gate = asyncio.Semaphore(self.concurrency)
-        pending = await asyncio.gather(*(self._prepare(gate, p) for p in plans if p is not None))
+        ready = await self._read([p for p in plans if p is not None])
+        # normalised one after the other, without a task each: no await is left to overlap
+        pending = [self._prepare(plan) for plan in ready]
         await self.sink.write(p for p in pending if p is not None)
 
     def _listed(self, batch: list[Raw]) -> dict[str, Raw]:
@@ -116,20 +118,33 @@ class Batcher:
         except (*MALFORMED, ValueError) as exc:
             raise RecordRejected(f"cannot hash the record: {exc}") from exc
 
-    async def _prepare(self, gate: asyncio.Semaphore, plan: Plan) -> Pending | None:
-        key, before = plan.key, plan.before
+    async def _read(self, plans: list[Plan]) -> list[Plan]:
+        """`plans` with the records they `read` read in full, up to `concurrency` at once; a
+        record that cannot be read is counted and left out."""
+        if not any(plan.read for plan in plans):
+            return plans
+        gate = asyncio.Semaphore(self.concurrency)
+        read = iter(await asyncio.gather(*(self._completed(gate, p) for p in plans if p.read)))
+        in_order = (next(read) if plan.read else plan for plan in plans)
+        return [plan for plan in in_order if plan is not None]
+
+    async def _completed(self, gate: asyncio.Semaphore, plan: Plan) -> Plan | None:
         try:
-            full = plan.raw
-            if plan.read:
-                async with gate:
-                    full = await self.source.complete(plan.raw)
+            async with gate:
+                return replace(plan, raw=await self.source.complete(plan.raw))
+        except RecordRejected as exc:  # named here: the pipeline knows the record's id
+            self.tally.add("rejected", plan.key, exc.reason)
+        except (TransientSourceError, BadResponse) as exc:  # one record's detail; retried next run
+            self.tally.add("failed", plan.key, exc.cause)
+        return None
+
+    def _prepare(self, plan: Plan) -> Pending | None:
+        key, before, full = plan.key, plan.before, plan.raw
+        try:
             trial = tag(normalized(self.source, full))  # concepts: before the hashes
             trial.content_hash = self._digest(full)
-        except RecordRejected as exc:  # named here: the pipeline knows the record's id
+        except RecordRejected as exc:
             self.tally.add("rejected", key, exc.reason)
-            return None
-        except (TransientSourceError, BadResponse) as exc:  # one record's detail; retried next run
-            self.tally.add("failed", key, exc.cause)
             return None
         if self.source.reads_details:
             trial.detail_read_at = self.sink.now if plan.read else _read_at(before)

@@ -44,6 +44,12 @@ NOT_NORMALISED = frozenset(
     | {"last_change", "removed_at", "last_run_id", "changed_fields"}
 )
 BULK_CHUNK = 500
+# A request carries a batch's trials (`RunOptions.batch_size`) with their history documents:
+# one round trip a batch rather than two
+BULK_ACTIONS = 2 * BULK_CHUNK
+# Only what each item's outcome is read from: the rest of an item (_index, _version, _shards,
+# _seq_no ...) was most of the response's bytes, parsed for nothing
+BULK_RESPONSE = ("errors", *(f"items.*.{name}" for name in ("_id", "status", "result", "error")))
 # aiohttp warns (and may block the loop) on request bodies over 1 MiB; stay under it
 BULK_MAX_BYTES = 1_000_000
 
@@ -272,8 +278,9 @@ class Sink:
         async for ok, item in async_streaming_bulk(
             self.es,
             actions,
-            chunk_size=BULK_CHUNK,
+            chunk_size=BULK_ACTIONS,
             max_chunk_bytes=BULK_MAX_BYTES,
+            filter_path=BULK_RESPONSE,
             max_retries=3,
             raise_on_error=False,
             raise_on_exception=False,
