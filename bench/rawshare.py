@@ -37,14 +37,11 @@ from elasticsearch.exceptions import GeneralAvailabilityWarning
 from elasticsearch.helpers import async_bulk
 
 import mappings
-from indexer.pipeline import normalized
-from indexer.sink import document_hash
-from indexer.sources.ctgov import CtgovSource
-from indexer.tagging import tag
+from bench.generated_documents import study_document
 from service.search import list_source
-from testkit.synthetic_ctgov import ctgov_study
+from testkit.synthetic_ctgov import generated_nct_id
 from trials.es import make_client
-from trials.model import content_hash, doc_id
+from trials.model import doc_id
 from trials.settings import Settings
 
 SLOW_S = 1800.0  # a force-merge or a disk-usage analysis of a large index
@@ -82,14 +79,8 @@ class Measured:
 
 def documents(count: int) -> Iterator[dict[str, Any]]:
     """The `_source` of each study as a sync writes it."""
-    source = CtgovSource(None, "", "")  # type: ignore[arg-type]  # normalising never fetches
     for i in range(1, count + 1):
-        raw = ctgov_study(i)
-        trial = tag(normalized(source, raw))
-        trial.content_hash = content_hash(source.hashed_content(raw))
-        body = trial.document(first_seen_at=NOW, changed_at=NOW, run_id="rawshare")
-        body["document_hash"] = document_hash(body)
-        yield body
+        yield study_document(i, now=NOW, run_id="rawshare")
 
 
 def _part(body: dict[str, Any], part: str) -> dict[str, Any]:
@@ -152,8 +143,8 @@ async def medians_ms(reads: int, readers: dict[str, Read]) -> dict[str, float]:
 
 def _ids(count: int, read: int, n: int) -> list[str]:
     """The ids of the `read`-th read: `n` random studies, the same for every layout."""
-    rng, study = random.Random(read), CtgovSource(None, "", "")  # type: ignore[arg-type]
-    return [doc_id("ctgov", study.identify(ctgov_study(rng.randint(1, count)))) for _ in range(n)]
+    rng = random.Random(read)
+    return [doc_id("ctgov", generated_nct_id(rng.randint(1, count))) for _ in range(n)]
 
 
 def list_page(es: AsyncElasticsearch, index: str, count: int) -> Read:

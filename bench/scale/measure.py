@@ -17,20 +17,18 @@ from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
+from bench.generated_documents import study_document
 from bench.indexer.baseline import raw_bulk
 from bench.indexer.child import sync_child
 from bench.scale.search import Latency, latency
-from indexer.pipeline import normalized
-from indexer.sources.ctgov import CtgovSource
-from indexer.tagging import tag
 from testkit.children import child_env
 from testkit.registry.server import GeneratedRows, RegistryState
 from testkit.synthetic_ctgov import ctgov_study
 from trials.indices import Names
-from trials.model import content_hash
 from trials.settings import Settings
 
 PAGE_SIZE = 1000  # the CT.gov API's largest page: the source's for the whole registry
+NOW = "2026-01-01T00:00:00.000Z"
 SLOW = 3600.0  # seconds: a force-merge of 500,000 documents on two cores takes minutes
 # a node keeps a store size for index.store.stats_refresh_interval (10 s by default)
 STORE_STATS_S = 11.0
@@ -138,18 +136,11 @@ async def _raw(es: AsyncElasticsearch, settings: Settings, size: int) -> float:
 
 
 def _actions(index: str, part: int, parts: int, count: int) -> Iterator[dict[str, Any]]:
-    """The documents the sync writes for studies part+1, part+1+parts, …: normalised, tagged
-    and hashed as the pipeline does, built here in the timed loop as bench.indexer does."""
-    source = CtgovSource(None, "", "")  # type: ignore[arg-type]  # normalising never fetches
-    now = "2026-01-01T00:00:00.000Z"
+    """The documents the sync writes for studies part+1, part+1+parts, …, built here in the
+    timed loop as bench.indexer does."""
     for i in range(1 + part, count + 1, parts):
-        raw = ctgov_study(i)
-        trial = tag(normalized(source, raw))
-        trial.content_hash = content_hash(source.hashed_content(raw))
-        body = trial.document(
-            first_seen_at=now, changed_at=now, run_id="raw", last_change="created"
-        )
-        yield {"_index": index, "_id": trial.id, "_source": body}
+        body = study_document(i, now=NOW, run_id="raw", last_change="created")
+        yield {"_index": index, "_id": body["id"], "_source": body}
 
 
 async def _store(es: AsyncElasticsearch, alias: str) -> Store:
