@@ -223,6 +223,7 @@ async def _prepare(job: _Job) -> tuple[Sink, dict[str, Any] | None]:
     now = run.started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     sink = Sink(es, trials, run.run_id, version, now, run.tally, history=job.names.history)
     await es.indices.refresh(index=trials)  # stored hashes are read by search
+    sink.nothing_stored = await sink.holds_none_of(run.source)
     return sink, last
 
 

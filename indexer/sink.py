@@ -115,14 +115,24 @@ class Sink:
         self.version = version
         self.now = now
         self.tally = tally
+        # The index held no document of the run's source when the run started (a first load):
+        # nothing is stored to compare with, and `stored` answers without asking the node.
+        self.nothing_stored = False
+
+    async def holds_none_of(self, source: str) -> bool:
+        """Whether the index holds no document of `source`, removed ones included."""
+        found = await self.es.count(index=self.alias, query={"term": {"source": source}})
+        return int(found["count"]) == 0
 
     async def stored(self, ids: Sequence[str], *, with_raw: bool = False) -> dict[str, Stored]:
         """What is stored for `ids`, read from doc values; the large `_source` only `with_raw`
         (its `raw`: the registry's record, for sources whose stored details are reused).
 
         A search, so near-real-time: the run refreshes the index once at its start, and within
-        a run an id is looked up only once (the run de-duplicates), so nothing is missed."""
-        if not ids:
+        a run an id is looked up only once (the run de-duplicates), so nothing is missed. The
+        run holds its source's lock, so when the index held none of the source's documents at
+        its start (`nothing_stored`), none of them is stored but by this run's own writes."""
+        if not ids or self.nothing_stored:
             return {}
         found = await self.es.search(
             index=self.alias,
