@@ -25,7 +25,7 @@ from typing import Any
 import aiohttp
 from elasticsearch import AsyncElasticsearch
 
-from indexer import collector, suggestions, tagging
+from indexer import collector, suggestions
 from indexer.catalog import build_source
 from indexer.errors import SourceError
 from indexer.http import HttpOptions, RegistryClient
@@ -119,7 +119,6 @@ async def run_source(
                 await run.save()
                 if on_started is not None:
                     on_started(run.run_id)
-                tagging.prepare()  # before the heap is frozen, so its tries are frozen too
                 with collector.during_run():
                     await _supervised(job, lock)
         finally:

@@ -22,11 +22,6 @@ from trials.model import Concept, Trial
 RULES = 1
 
 
-def prepare() -> None:
-    """Build the vocabulary and its matcher now rather than at the first record tagged."""
-    matcher()
-
-
 def tag(trial: Trial, vocabulary: Vocabulary | None = None, found: Matcher | None = None) -> Trial:
     """`trial` with `concepts` and `concept_ancestors` set (in place; returned for chaining)."""
     vocabulary = vocabulary or load()
