@@ -1,8 +1,8 @@
 """The garbage collector while sync runs go. A run allocates a few hundred containers a record
 (the record, the trial, its document, actions, responses); at CPython's default thresholds
 that made a full collection every ~70,000 allocations, each scanning everything the process
-holds (imports, the vocabulary's tries, clients), and young collections rescanning the batches
-in flight: about a quarter of a sync's CPU at 20,000 records (issue 10).
+holds (modules, clients, the vocabulary's tries once built), and young collections rescanning
+the batches in flight: about a quarter of a sync's CPU at 20,000 records (issue 10).
 
 While any run goes in the process, what existed before the first one is frozen out of
 collection and young collections are rarer; the last run to end undoes both (frozen objects
