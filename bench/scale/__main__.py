@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import sys
 import time
 import uuid
@@ -123,14 +124,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
-    began = time.monotonic()
+    began, load = time.monotonic(), os.getloadavg()[0]
     sets: list[NodeSet] = []
     described: dict[str, str] = {}
     for nodes in args.nodes:  # one node set at a time: memory
         with started(nodes) as urls:
             described = described or machine.describe(urls[0])
             sets.append(asyncio.run(on_nodes(urls, args)))
-    took = _duration(time.monotonic() - began)
+    took = (
+        f"{_duration(time.monotonic() - began)} (1-minute load average {load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end)"
+    )
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = " ".join(["python -m bench.scale", *argv])
     text = section(sets, described, stamp, command, took, args.warm)
