@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 
 from indexer.errors import BadResponse, RecordRejected, TransientSourceError
 from indexer.refresh import DetailRefresh
-from indexer.sink import Pending, Sink, Stored, WriteKind, trial_hash
+from indexer.sink import Pending, Sink, WriteKind, trial_hash
 from indexer.sources.base import Raw, Source
+from indexer.stored import Stored
 from indexer.tagging import tag
 from indexer.tally import Tally
 from trials.model import Trial, content_hash, doc_id

@@ -25,18 +25,10 @@ from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_scan, async_streaming_bulk
 
 from indexer import history
+from indexer.stored import Stored, look_up
 from indexer.tally import Outcome, Tally
 from trials.model import Trial, content_hash
 
-STORED_FIELDS = [
-    "content_hash",
-    "first_seen_at",
-    "removed_at",
-    "changed_at",
-    "last_change",
-    "document_hash",
-    "detail_read_at",
-]
 # What a write supplies beside normalisation's output, and what is not normalisation's at all
 # (the registry's record and its hash): left out of `document_hash`.
 NOT_NORMALISED = frozenset(
@@ -52,20 +44,6 @@ BULK_ACTIONS = 2 * BULK_CHUNK
 BULK_RESPONSE = ("errors", *(f"items.*.{name}" for name in ("_id", "status", "result", "error")))
 # aiohttp warns (and may block the loop) on request bodies over 1 MiB; stay under it
 BULK_MAX_BYTES = 1_000_000
-
-
-@dataclass(frozen=True)
-class Stored:
-    content_hash: str | None
-    first_seen_at: str | None
-    removed_at: str | None
-    changed_at: str | None = None
-    last_change: str | None = None
-    document_hash: str | None = None
-    detail_read_at: str | None = None
-    raw: dict[str, Any] | None = None  # read only for sources whose details are reused
-    version: int | None = None  # the stored `_version` (names the change that leaves it)
-    changed_fields: tuple[str, ...] = ()  # what the last content write changed
 
 
 # What a write is: new content from the registry (created / updated / restored by what is
@@ -125,7 +103,7 @@ class Sink:
         return int(found["count"]) == 0
 
     async def stored(self, ids: Sequence[str], *, with_raw: bool = False) -> dict[str, Stored]:
-        """What is stored for `ids`, read from doc values; the large `_source` only `with_raw`
+        """What is stored for `ids` (`indexer.stored`); the large `_source` only `with_raw`
         (its `raw`: the registry's record, for sources whose stored details are reused).
 
         A search, so near-real-time: the run refreshes the index once at its start, and within
@@ -134,26 +112,7 @@ class Sink:
         its start (`nothing_stored`), none of them is stored but by this run's own writes."""
         if not ids or self.nothing_stored:
             return {}
-        found = await self.es.search(
-            index=self.alias,
-            query={"ids": {"values": list(ids)}},
-            size=len(ids),
-            source={"includes": ["raw"]} if with_raw else False,
-            docvalue_fields=[{"field": name} for name in (*STORED_FIELDS, "changed_fields")],
-            track_total_hits=False,
-            version=True,
-        )
-        result: dict[str, Stored] = {}
-        for hit in found["hits"]["hits"]:
-            fields = hit.get("fields", {})
-            values = {name: fields.get(name, [None])[0] for name in STORED_FIELDS}
-            result[hit["_id"]] = Stored(
-                **values,
-                raw=hit.get("_source", {}).get("raw"),
-                version=hit.get("_version"),
-                changed_fields=tuple(fields.get("changed_fields", ())),
-            )
-        return result
+        return await look_up(self.es, self.alias, ids, with_raw=with_raw)
 
     async def write(self, pending: Iterable[Pending]) -> None:
         """Index each trial and count the outcome of each item: created / updated / restored
