@@ -5,7 +5,7 @@ Unknown terms map to "other"/"unknown" and the raw value is always kept next to 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from trials.model import INTERVENTION_TYPES
 
@@ -85,6 +85,7 @@ def _phase_words() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(rf"\b{re.escape(w)}\b"), v) for w, v in _PHASE_WORDS.items())
 
 
+@lru_cache(maxsize=4096)  # a registry writes its phases a few dozen ways; every record has one
 def phase(raw: str | None) -> str | None:
     """One phase for a raw value such as "Phase 2/Phase 3", "PHASE1, PHASE2" or "코호트"."""
     if raw is None or not raw.strip():
