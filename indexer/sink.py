@@ -46,6 +46,9 @@ BULK_RESPONSE = ("errors", *(f"items.*.{name}" for name in ("_id", "status", "re
 BULK_MAX_BYTES = 1_000_000
 
 
+# A bulk action as `_as_built` hands it to the helper: {"header": {"index": {...}}, "document": ...}
+Action = dict[str, Any]
+
 # What a write is: new content from the registry (created / updated / restored by what is
 # stored), the same content normalised into another document, or the same content re-read
 # (CRIS's detail: the write records when). The last two keep `changed_at` and `last_change`,
@@ -120,7 +123,7 @@ class Sink:
         items = list(pending)
         before = await self._before(items)
         kinds: dict[str, Outcome] = {}
-        actions: list[dict[str, Any]] = []
+        actions: list[Action] = []
         for item in items:
             body = self._body(item)
             actions.extend(self._history_of(item, body, before.get(item.trial.id)))
@@ -143,7 +146,7 @@ class Sink:
 
     def _history_of(
         self, item: Pending, body: dict[str, Any], old: dict[str, Any] | None
-    ) -> list[dict[str, Any]]:
+    ) -> list[Action]:
         """The history action of `item`'s write, if it is a registry change with something to
         show; sets the body's `changed_fields` (kept as stored by other writes)."""
         stored = item.stored
@@ -162,9 +165,9 @@ class Sink:
         )
         return [self._history_action(history.history_id(item.trial.id, from_version), doc)]
 
-    def _history_action(self, doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+    def _history_action(self, doc_id: str, doc: dict[str, Any]) -> Action:
         # `create`: the change's id exists when a killed run's rerun makes it again (409)
-        return {"_op_type": "create", "_index": self.history, "_id": doc_id, "_source": doc}
+        return {"header": {"create": {"_index": self.history, "_id": doc_id}}, "document": doc}
 
     def _body(self, item: Pending) -> dict[str, Any]:
         stored = item.stored
@@ -229,24 +232,19 @@ class Sink:
                 actions.append(self._index_action(doc["_id"], body))
         await self._bulk(actions, lambda _id, _result: "removed")
 
-    def _index_action(self, doc_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "_op_type": "index",
-            "_index": self.alias,
-            "_id": doc_id,
-            "version": self.version,
-            "version_type": "external",
-            "_source": body,
-        }
+    def _index_action(self, doc_id: str, body: dict[str, Any]) -> Action:
+        meta = {"_index": self.alias, "_id": doc_id, "version": self.version}
+        return {"header": {"index": {**meta, "version_type": "external"}}, "document": body}
 
     async def _bulk(
-        self, actions: list[dict[str, Any]], outcome_of: Callable[[str, str | None], Outcome]
+        self, actions: list[Action], outcome_of: Callable[[str, str | None], Outcome]
     ) -> None:
         if not actions:
             return
         async for ok, item in async_streaming_bulk(
             self.es,
             actions,
+            expand_action_callback=_as_built,
             chunk_size=BULK_ACTIONS,
             max_chunk_bytes=BULK_MAX_BYTES,
             filter_path=BULK_RESPONSE,
@@ -273,6 +271,13 @@ class Sink:
             self.tally.counts.history += 1
         elif info.get("status") != 409:
             self.tally.error("history", _reason(info), info.get("_id"))
+
+
+def _as_built(action: bytes | str | Action) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The sink builds each action's header line itself: the helper's own expansion (a copy of
+    each action, twenty keys looked for) was a tenth of its time."""
+    assert isinstance(action, dict)  # the helper's type allows what the sink never sends
+    return action["header"], action["document"]
 
 
 def _change_kind(stored: Stored | None) -> str:
