@@ -109,7 +109,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sizes", type=_numbers, default=[50_000, 500_000])
     parser.add_argument("--nodes", type=_numbers, default=[1, 3])
     parser.add_argument(
-        "--warm", type=int, default=2000, help="studies indexed, unmeasured, on new nodes first"
+        "--warm", type=int, default=2000, help="studies of an unmeasured first round on new nodes"
     )
     parser.add_argument("--concurrency", type=int, default=4, help="search clients")
     parser.add_argument("--seconds", type=float, default=30.0, help="search time per size")

@@ -107,10 +107,11 @@ async def measure(es: AsyncElasticsearch, plan: Plan, size: int) -> SizeRun:
 
 
 async def warm_up(es: AsyncElasticsearch, plan: Plan, size: int) -> None:
-    """A raw `_bulk` of `size` studies, not measured and deleted: the first measured size on
-    new nodes should not pay for their cold start (JIT, first shard allocations)."""
-    warm = f"{plan.settings.index_prefix}warm-"
-    await _raw(es, dataclasses.replace(plan.settings, index_prefix=warm), size)
+    """Every step once at `size` studies, measured for nothing: a new node set's cold start
+    (JIT, first allocations, first searches) fell on the first size measured, its searches
+    slower than the next, larger size's."""
+    warm = dataclasses.replace(plan.settings, index_prefix=f"{plan.settings.index_prefix}warm-")
+    await measure(es, dataclasses.replace(plan, settings=warm), size)
 
 
 def _env(settings: Settings, registry_url: str) -> dict[str, str]:
