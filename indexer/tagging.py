@@ -35,18 +35,25 @@ def concept_ids(trial: Trial, found: Matcher, vocabulary: Vocabulary) -> list[st
     """Distinct concepts, in order of first mention: texts first, then MeSH headings."""
     ids: dict[str, None] = {}
     # each text once: a title repeats in title_ko / title_en, and a repeat adds no concept
-    for text in dict.fromkeys(texts(trial)):
+    for text in dict.fromkeys(titles(trial)):
         ids.update(dict.fromkeys(found.concept_ids(text)))
+    for name in dict.fromkeys(names(trial)):
+        ids.update(dict.fromkeys(found.remembered_concept_ids(name)))
     for term in mesh_terms(trial):
         ids.update(dict.fromkeys(vocabulary.by_mesh(term)))
     return list(ids)
 
 
-def texts(trial: Trial) -> Iterator[str]:
-    """What a trial is about, in the order read (the titles repeat in title_ko / title_en)."""
+def titles(trial: Trial) -> Iterator[str]:
+    """The titles, as read (the title repeats in title_ko or title_en)."""
     for text in (trial.title, trial.title_ko, trial.title_en, trial.official_title):
         if text:
             yield text
+
+
+def names(trial: Trial) -> Iterator[str]:
+    """What the trial names, read after its titles: conditions, keywords, interventions. A
+    registry repeats these across its records ("Breast Cancer", "Placebo")."""
     for values in (trial.conditions, trial.keywords, trial.interventions):
         yield from (v for v in values if v)
 

@@ -140,3 +140,12 @@ def test_a_matcher_built_from_any_vocabulary() -> None:
     m = Matcher(tiny)
     assert m.concept_ids("통풍 환자와 gouty") == ["gout"]
     assert m.concept_ids("통풍구") == []  # a vent, not gout
+
+
+def test_a_recurring_name_is_read_once_and_gives_the_same_concepts() -> None:
+    m = Matcher(load())
+    names = ["Breast Cancer", "제2형 당뇨병", "Placebo", "비소세포폐암 환자", "Healthy"]
+    for name in names:
+        assert m.remembered_concept_ids(name) == tuple(m.concept_ids(name))
+    first = m.remembered_concept_ids("Breast Cancer")
+    assert m.remembered_concept_ids("Breast Cancer") is first  # remembered, not matched again

@@ -7,7 +7,7 @@ documents at index time and reading queries at search time; no Elasticsearch inv
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from trials.concepts.english import EnglishIndex
 from trials.concepts.korean import KoreanIndex
@@ -22,6 +22,10 @@ class Match:
     surface: str
 
 
+# Texts whose concepts `remembered_concept_ids` keeps (a few MiB at most)
+REMEMBERED = 8192
+
+
 class Matcher:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self._korean = KoreanIndex((f, c.id) for c in vocabulary for f in c.ko.forms)
@@ -29,6 +33,7 @@ class Matcher:
             ((f, c.id) for c in vocabulary for f in c.en.forms),
             ((a, c.id) for c in vocabulary for a in (*c.en.abbreviations, *c.ko.abbreviations)),
         )
+        self._remembered = lru_cache(maxsize=REMEMBERED)(self._concept_id_tuple)
 
     def find(self, text: str) -> list[Match]:
         """Mentions in reading order; where two overlap, the longer one (then the earlier) wins."""
@@ -45,6 +50,14 @@ class Matcher:
     def concept_ids(self, text: str) -> list[str]:
         """The distinct concepts mentioned, in order of first mention."""
         return list(dict.fromkeys(m.concept_id for m in self.find(text)))
+
+    def remembered_concept_ids(self, text: str) -> tuple[str, ...]:
+        """`concept_ids` of a text that recurs (a condition, an intervention), remembered for
+        the `REMEMBERED` texts last asked about."""
+        return self._remembered(text)
+
+    def _concept_id_tuple(self, text: str) -> tuple[str, ...]:
+        return tuple(self.concept_ids(text))
 
 
 @cache
