@@ -233,9 +233,11 @@ def _present(obj: object) -> dict[str, Any]:
     """A dataclass as a dict without null, empty-list and empty-object values, at every depth
     (absent fields stay absent). `raw`, the registry's record, is kept as it came: the body
     shares it with the trial, which is not changed once normalised."""
+    values = vars(obj)  # the fields, in order, unless an attribute was set beside them
+    if len(values) != len(_field_names(type(obj))):
+        values = {name: getattr(obj, name) for name in _field_names(type(obj))}
     body: dict[str, Any] = {}
-    for name in _field_names(type(obj)):
-        value = getattr(obj, name)
+    for name, value in values.items():
         if value is None:
             continue
         if name != "raw" and type(value) not in _SCALARS:

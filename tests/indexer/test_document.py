@@ -50,3 +50,10 @@ def test_the_sinks_values_are_added_and_unset_ones_left_out() -> None:
     assert body["last_change"] == "created"
     assert "removed_at" not in body
     assert list(body)[-5:] == ["id", "first_seen_at", "changed_at", "last_change", "last_run_id"]
+
+
+def test_an_attribute_set_beside_the_fields_is_not_written() -> None:
+    trial = _trial()
+    expected = trial.document(first_seen_at="a", changed_at="b", run_id="r")
+    trial.note = "not a field"  # type: ignore[attr-defined]
+    assert trial.document(first_seen_at="a", changed_at="b", run_id="r") == expected
