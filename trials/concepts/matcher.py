@@ -37,19 +37,22 @@ class Matcher:
 
     def find(self, text: str) -> list[Match]:
         """Mentions in reading order; where two overlap, the longer one (then the earlier) wins."""
-        spans = sorted(
-            {*self._korean.find(text), *self._english.find(text)},
-            key=lambda s: (s[0] - s[1], s[0]),
-        )
-        taken: list[tuple[int, int, str]] = []
-        for start, end, concept_id in spans:
-            if all(end <= s or start >= e for s, e, _ in taken):
-                taken.append((start, end, concept_id))
-        return [Match(c, s, e, text[s:e]) for s, e, c in sorted(taken)]
+        return [Match(c, s, e, text[s:e]) for s, e, c in self._spans(text)]
 
     def concept_ids(self, text: str) -> list[str]:
         """The distinct concepts mentioned, in order of first mention."""
-        return list(dict.fromkeys(m.concept_id for m in self.find(text)))
+        return list(dict.fromkeys(c for _, _, c in self._spans(text)))
+
+    def _spans(self, text: str) -> list[tuple[int, int, str]]:
+        """`find`'s mentions as (start, end, concept id): tagging needs no `Match` objects."""
+        found = {*self._korean.find(text), *self._english.find(text)}
+        if len(found) <= 1:
+            return list(found)
+        taken: list[tuple[int, int, str]] = []
+        for start, end, concept_id in sorted(found, key=lambda s: (s[0] - s[1], s[0])):
+            if all(end <= s or start >= e for s, e, _ in taken):
+                taken.append((start, end, concept_id))
+        return sorted(taken)
 
     def remembered_concept_ids(self, text: str) -> tuple[str, ...]:
         """`concept_ids` of a text that recurs (a condition, an intervention), remembered for
