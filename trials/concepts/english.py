@@ -63,20 +63,20 @@ class Tokens:
 
 def tokens(text: str) -> Tokens:
     found = Tokens()
-    previous_end = 0
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        raw = match[0]
+    end = 0
+    for raw in _TOKEN.findall(text):
+        # only the gap stands between the last token and this one, and it holds no token
+        # character: the first `raw` from there is where the pattern found it
+        gap_from, start = end, text.find(raw, end)
+        end = start + len(raw)
         if (raw == "s" or raw == "S") and start > 0 and text[start - 1] in _APOSTROPHES:
-            previous_end = end  # possessive: "Crohn's disease" reads as "Crohn disease"
-            continue
-        gap = text[previous_end:start]
+            continue  # possessive: "Crohn's disease" reads as "Crohn disease"
+        gap = text[gap_from:start]
         found.joined.append(bool(found.raw) and (gap == " " or _HARD_GAP.search(gap) is None))
         found.raw.append(raw)
         found.key.append(token_key(raw))
         found.start.append(start)
         found.end.append(end)
-        previous_end = end
     return found
 
 
