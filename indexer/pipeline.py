@@ -60,9 +60,16 @@ class Batcher:
 
     async def process(self, batch: list[Raw]) -> None:
         listed = self._listed(batch)
-        stored = await self.sink.stored(list(listed), with_raw=self.source.reads_details)
+        # Most records of most runs are unchanged, and their hashes are all they need: unless
+        # every record may be written (a stored detail reused, a new normaliser), the rest of
+        # what is stored is read only for the records that changed.
+        whole = self.source.reads_details or self.renormalize
+        stored = await self.sink.stored(
+            list(listed), with_raw=self.source.reads_details, hashes_only=not whole
+        )
         plans = [self._planned(key, raw, stored.get(key)) for key, raw in listed.items()]
-        ready = await self._read([p for p in plans if p is not None])
+        planned = [p for p in plans if p is not None]
+        ready = await self._read(planned if whole else await self._in_full(planned))
         # normalised one after the other, without a task each: no await is left to overlap
         pending = [self._prepare(plan) for plan in ready]
         await self.sink.write(p for p in pending if p is not None)
@@ -118,6 +125,14 @@ class Batcher:
             return content_hash(self.source.hashed_content(raw))
         except (*MALFORMED, ValueError) as exc:
             raise RecordRejected(f"cannot hash the record: {exc}") from exc
+
+    async def _in_full(self, plans: list[Plan]) -> list[Plan]:
+        """`plans` with all that is stored for the documents they write over."""
+        ids = [plan.key for plan in plans if plan.before is not None]
+        if not ids:
+            return plans
+        stored = await self.sink.stored(ids)
+        return [replace(p, before=stored.get(p.key)) if p.before else p for p in plans]
 
     async def _read(self, plans: list[Plan]) -> list[Plan]:
         """`plans` with the records they `read` read in full, up to `concurrency` at once; a

@@ -105,7 +105,9 @@ class Sink:
         found = await self.es.count(index=self.alias, query={"term": {"source": source}})
         return int(found["count"]) == 0
 
-    async def stored(self, ids: Sequence[str], *, with_raw: bool = False) -> dict[str, Stored]:
+    async def stored(
+        self, ids: Sequence[str], *, with_raw: bool = False, hashes_only: bool = False
+    ) -> dict[str, Stored]:
         """What is stored for `ids` (`indexer.stored`); the large `_source` only `with_raw`
         (its `raw`: the registry's record, for sources whose stored details are reused).
 
@@ -115,7 +117,7 @@ class Sink:
         its start (`nothing_stored`), none of them is stored but by this run's own writes."""
         if not ids or self.nothing_stored:
             return {}
-        return await look_up(self.es, self.alias, ids, with_raw=with_raw)
+        return await look_up(self.es, self.alias, ids, with_raw=with_raw, hashes_only=hashes_only)
 
     async def write(self, pending: Iterable[Pending]) -> None:
         """Index each trial and count the outcome of each item: created / updated / restored

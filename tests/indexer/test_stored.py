@@ -46,3 +46,15 @@ async def test_the_record_is_read_when_asked_for(env: Env) -> None:
     key = f"icreat:{raw['과제번호']}"
     found = await look_up(env.es, env.names.trials, [key], with_raw=True)
     assert found[key].raw == raw
+
+
+async def test_hashes_only_reads_what_tells_a_change_and_nothing_more(env: Env) -> None:
+    await env.run("icreat")
+    key = f"icreat:{env.state.icreat[0]['과제번호']}"  # type: ignore[index]
+    source: dict[str, object] = (await env.doc(key))["_source"]  # type: ignore[assignment]
+
+    found = await look_up(env.es, env.names.trials, [key], hashes_only=True)
+
+    stored = found[key]
+    assert (stored.content_hash, stored.removed_at) == (source["content_hash"], None)
+    assert (stored.first_seen_at, stored.version, stored.document_hash) == (None, None, None)
