@@ -58,12 +58,19 @@ class Tally:
 
     def add(self, outcome: Outcome, doc_id: str | None, reason: str | None = None) -> None:
         setattr(self.counts, outcome, getattr(self.counts, outcome) + 1)
-        named = {"created": self.created_ids, "updated": self.updated_ids}
-        named.update(removed=self.removed_ids, restored=self.updated_ids)
-        if doc_id is not None and outcome in named and len(named[outcome]) < ID_LIST_CAP:
-            named[outcome].append(doc_id)
+        named = self._named(outcome)
+        if doc_id is not None and named is not None and len(named) < ID_LIST_CAP:
+            named.append(doc_id)
         if reason is not None:
             self.error(outcome, reason, doc_id)
+
+    def _named(self, outcome: Outcome) -> list[str] | None:
+        """The list an outcome's ids are named in, if any (restored ones count as updated)."""
+        if outcome == "created":
+            return self.created_ids
+        if outcome == "updated" or outcome == "restored":
+            return self.updated_ids
+        return self.removed_ids if outcome == "removed" else None
 
     def error(self, kind: str, reason: str, doc_id: str | None = None) -> None:
         key = (kind, reason[:500])

@@ -86,8 +86,12 @@ def canonical_flat(record: dict[str, Any], drop: frozenset[str] = frozenset()) -
     for key, value in record.items():
         if type(value) is str:  # the common case first: this runs for every record of a sync
             value = value.strip()
+            if not value:
+                continue
+        elif value is None or value == [] or value == {}:
+            continue
         elif isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
-        if value is not None and value not in ("", [], {}) and key not in drop:
+        if key not in drop:
             result[key] = value
     return result

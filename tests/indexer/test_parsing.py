@@ -198,3 +198,16 @@ def test_demo_studies_exercise_the_eligibility_and_place_filters() -> None:
         "behavioral",
         "biological",
     }
+
+
+def test_the_hashed_form_of_a_flat_record() -> None:
+    record = {"a": " x ", "b": "  ", "c": None, "d": [], "e": {}, "f": 0, "g": 1.5}
+    record |= {"h": False, "i": [1], "j": {"k": 1}, "l": "dropped"}
+    assert parsing.canonical_flat(record, frozenset({"l"})) == {
+        "a": "x",
+        "f": "0",
+        "g": "1.5",
+        "h": False,
+        "i": [1],
+        "j": {"k": 1},
+    }
