@@ -195,6 +195,7 @@ async def _execute(job: _Job) -> None:
             batcher = _batcher(job, src, sink, _renormalizes(src, last))
             seen = await _sync(job, batcher)
             short = await finish(src, sink, seen, run.tally.counts)
+            await sink.history_searchable()
     except SourceError as exc:
         run.tally.error("source", exc.cause)
         await run.fail(str(exc))

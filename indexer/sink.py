@@ -186,6 +186,13 @@ class Sink:
             last_change=last_change,
         )
 
+    async def history_searchable(self) -> None:
+        """Refresh the history alias when this run recorded changes, so a reader right after
+        the run (`trials history`, the feeds) finds every one: within a second of the last
+        write, a search of a shard that was searched lately may not (`refresh_interval`)."""
+        if self.history is not None and self.tally.counts.history:
+            await self.es.indices.refresh(index=self.history)
+
     async def tombstone(self, source: str, seen: set[str], live_seen: int | None = None) -> None:
         """Mark every live document of `source` that the complete fetch did not return.
 
