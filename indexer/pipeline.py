@@ -37,7 +37,7 @@ def normalized(source: Source, raw: Raw) -> Trial:
         raise RecordRejected(f"wrong shape: {type(exc).__name__}: {exc}") from exc
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made for every listed record, and a frozen init is slow
 class Plan:
     """One record on its way: `raw` is complete unless `read` (then `Batcher._read` reads it
     with `complete`, and the plan it returns holds the complete record)."""
