@@ -26,7 +26,9 @@ class Sent:
 @dataclass
 class RecordingProxy:
     target: str
-    sent: list[Sent] = field(default_factory=list)
+    # Kept out of repr: it grows with every request, and hypothesis reprs the fixtures of each
+    # example it reports (a 150 kB repr turns into a HypothesisWarning, an error in our runs)
+    sent: list[Sent] = field(default_factory=list, repr=False)
     port: int = 0
     _loop: asyncio.AbstractEventLoop | None = None
     _runner: web.AppRunner | None = None
