@@ -64,17 +64,19 @@ class Fetched:
 
 
 async def page_of(
-    request: web.Request, schema: Schema, kind: ListKind, index: str, plan: Planner
+    request: web.Request, schema: type[Schema], kind: ListKind, index: str, plan: Planner
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One page of a list, and the raw response (for what else an endpoint shows, e.g. facets).
 
     Offset or cursor paging; a continued cursor carries its own query, re-validated by
-    `schema`. `plan` turns the parameters into the query and the item formatter."""
+    `schema`, made only then: a schema deep-copies its fields when made, ~0.3 ms of a search
+    request's ~3 ms of the API's CPU. `plan` turns the parameters into the query and the item
+    formatter."""
     app = request.app
     parsed = request["querystring"]
     paging = paging_of(request, parsed, app[CURSORS], kind)
     if paging.state is not None:
-        parsed = load_pairs(schema, paging.query)
+        parsed = load_pairs(schema(), paging.query)
     body, item = plan(parsed, paging)
     fetched = await fetch_page(app[ES], index, body, paging, app[CURSORS], kind)
     page = formatting.list_page(

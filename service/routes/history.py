@@ -82,5 +82,5 @@ async def trial_history(request: web.Request) -> web.Response:
         return Plan(body, history_item)
 
     index = request.app[NAMES].history
-    page, _ = await page_of(request, HistoryQuerySchema(), "history", index, plan)
+    page, _ = await page_of(request, HistoryQuerySchema, "history", index, plan)
     return json_response(page, headers=next_link(request, page))

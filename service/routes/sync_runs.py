@@ -79,7 +79,7 @@ async def list_runs(request: web.Request) -> web.Response:
         return Plan(runs_body(parsed), formatting.sync_run)
 
     index = request.app[NAMES].sync_log
-    page, _ = await page_of(request, SyncRunQuerySchema(), "sync-runs", index, plan)
+    page, _ = await page_of(request, SyncRunQuerySchema, "sync-runs", index, plan)
     return json_response(page, headers=next_link(request, page))
 
 

@@ -89,7 +89,7 @@ async def search_trials(request: web.Request) -> web.Response:
         )
 
     index = request.app[NAMES].trials
-    page, found = await page_of(request, TrialSearchQuerySchema(), "search", index, plan)
+    page, found = await page_of(request, TrialSearchQuerySchema, "search", index, plan)
     if facets:
         page["facets"] = concept_facet.labelled(formatting.facets(found.get("aggregations", {})))
     return json_response(page, headers=next_link(request, page))
@@ -141,7 +141,7 @@ async def recent_trials(request: web.Request) -> web.Response:
         )
 
     index = request.app[NAMES].trials
-    page, _ = await page_of(request, RecentQuerySchema(), "recent", index, plan)
+    page, _ = await page_of(request, RecentQuerySchema, "recent", index, plan)
     return json_response(page, headers=next_link(request, page))
 
 
