@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import sys
 import time
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import indexer.run
 from indexer.run import RunOptions, run_source
 from indexer.sink import Sink
+from testkit.peak_memory import peak_rss_kb
 from trials.es import make_client
 from trials.indices import Names
 from trials.settings import Settings
@@ -74,7 +74,7 @@ async def main(
         "counts": result.counts.as_dict(),
         "index_total": writes,
         "history_docs": kept["count"],
-        "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "max_rss_kb": peak_rss_kb(),
     }
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import sys
 
 import aiohttp
 
 from indexer.http import HttpOptions, RegistryClient
 from indexer.sources.ctgov import CtgovSource
+from testkit.peak_memory import peak_rss_kb
 
 
 async def read(url: str, per_page: int) -> int:
@@ -28,5 +28,4 @@ async def read(url: str, per_page: int) -> int:
 
 if __name__ == "__main__":
     studies = asyncio.run(read(sys.argv[1], int(sys.argv[2])))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"studies": studies, "max_rss_kb": peak_kb}))
+    print(json.dumps({"studies": studies, "max_rss_kb": peak_rss_kb()}))

@@ -12,7 +12,6 @@ import gzip
 import io
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -27,6 +26,7 @@ from service.params import search_params
 from service.schemas.trials import EXPORT_FIELDS
 from service.search import search_body
 from testkit.elastic_node import free_port
+from testkit.peak_memory import peak_rss_kb
 from testkit.served import serve_env, start_serve, wait_answering
 from trials.indices import Names, ensure_indices
 from trials.settings import Settings
@@ -147,14 +147,6 @@ async def large(es: AsyncElasticsearch, settings: Settings) -> Settings:
     return mine
 
 
-def peak_rss(pid: int) -> int:
-    """The process's resident memory high-water mark (VmHWM), in bytes."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmHWM in /proc/<pid>/status")
-
-
 @pytest.fixture(scope="module")
 async def served(large: Settings) -> AsyncIterator[tuple[str, int]]:
     port = free_port()
@@ -190,9 +182,9 @@ async def test_every_one_of_12000_matches_is_exported_in_flat_memory(
         await count_lines(http, f"{base}/api/v1/trials/export?q=zzzqqqxxx")  # warm the paths
         async with http.get(f"{base}/api/v1/trials?limit=1") as response:
             searched = await response.json()
-        before = peak_rss(pid)
+        before = peak_rss_kb(pid) * 1024
         rows, announced = await count_lines(http, f"{base}/api/v1/trials/export")
-        grown = peak_rss(pid) - before
+        grown = peak_rss_kb(pid) * 1024 - before
         csv_rows, _ = await count_lines(http, f"{base}/api/v1/trials/export?format=csv")
         filtered, _ = await count_lines(http, f"{base}/api/v1/trials/export?q=당뇨병")
         async with http.get(f"{base}/api/v1/trials", params={"q": "당뇨병"}) as response:
