@@ -229,15 +229,26 @@ async def _prepare(job: _Job) -> tuple[Sink, dict[str, Any] | None]:
 
 def _source(job: _Job, client_for: ClientFor, last: dict[str, Any] | None) -> Source:
     """The source, fetching what changed since the last completed run when it can, unless
-    asked to read in full or its normaliser changed (a fetch of changes only could not
-    normalise the unchanged records again)."""
+    asked to read in full, or its normaliser changed (a fetch of changes only could not
+    normalise the unchanged records again), or it reads another selection than that run did
+    (the records the new one adds changed before that run, or never)."""
     since = _since(last, job.run.source, job.options.full)
     src = job.source or _build(job, client_for, since)
-    if since is not None and src.normalizer != _normalizer(last):
-        since, src = None, job.source or _build(job, client_for, None)
-        job.run.full = True  # it reads in full, and counts as a full read (removals marked)
+    if since is not None and last is not None:
+        was = last.get("selection")
+        if src.normalizer != _normalizer(last) or src.selection != was:
+            if src.selection != was:
+                log.info(
+                    "%s: the selection read changed (was %s, now %s): reading in full",
+                    src.name,
+                    "unrecorded" if was is None else f"`{was}`",
+                    f"`{src.selection}`",
+                )
+            since, src = None, job.source or _build(job, client_for, None)
+            job.run.full = True  # it reads in full, and counts as a full read (removals marked)
     job.run.cursor = since.isoformat() if since else None
     job.run.normalizer = src.normalizer
+    job.run.selection = src.selection
     return src
 
 

@@ -58,6 +58,7 @@ class RunRecord:
     finished: datetime | None = None
     cursor: str | None = None  # what an incremental fetch started from (ctgov: a date)
     normalizer: int | None = None  # the source's normaliser version this run wrote with
+    selection: str | None = None  # what the source read (`Source.selection`)
     _writing: asyncio.Lock = field(
         default_factory=asyncio.Lock, init=False, repr=False, compare=False
     )
@@ -131,6 +132,8 @@ class RunRecord:
             body["cursor"] = self.cursor
         if self.normalizer is not None:
             body["normalizer"] = self.normalizer
+        if self.selection is not None:
+            body["selection"] = self.selection
         if self.finished is not None:
             body["finished_at"] = utc_iso(self.finished)
             body["duration_ms"] = int(self.elapsed_s() * 1000)

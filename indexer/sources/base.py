@@ -27,6 +27,11 @@ class Source(Protocol):
     # next run then normalises every record again, unchanged ones too, and rewrites exactly
     # the documents that differ (counted `renormalized`); the sync log keeps the version.
     normalizer: int
+    # What the source reads, apart from the time it reads from ("" = every record; ctgov: its
+    # query, canonical). A run reads only what changed since the last completed run that read
+    # the same selection; after a change (TRIALS_CTGOV_QUERY emptied for the whole registry),
+    # it reads in full, or the records the new selection adds would wait for a full read.
+    selection: str
     # Whether `complete` asks the registry once per record (CRIS's detail). Such details are
     # read for new and changed records, and again on a rolling basis (`indexer.refresh`).
     reads_details: bool

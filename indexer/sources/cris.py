@@ -26,6 +26,7 @@ _ENVELOPE = frozenset({"resultCode", "resultMsg"})
 class CrisSource:
     name = "cris"
     normalizer = 2  # 2: concepts tagged (indexer.tagging)
+    selection = ""  # every record of the registry
     reads_details = True
 
     def __init__(self, client: RegistryClient, url: str, key: str, per_page: int = 50) -> None:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from indexer.errors import BadResponse, RecordRejected
 from indexer.http import RegistryClient, query_string
@@ -52,6 +52,7 @@ class CtgovSource:
         self.full_fetch = since is None
         self.shortfall: str | None = None  # token paging: no page can be cut short unseen
         self.scope = _scope(query.strip(), since)
+        self.selection = selection_of(query)
         if since is not None:  # incremental: only studies posted as updated since the cursor
             self._and_advanced(f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]")
 
@@ -103,6 +104,11 @@ class CtgovSource:
 
     def normalize(self, raw: Raw) -> Trial:
         return _normalize(self.identify(raw), raw, content_hash(self.hashed_content(raw)))
+
+
+def selection_of(query: str) -> str:
+    """The query's parameters in one order, so the same selection reads the same."""
+    return urlencode(sorted(parse_qsl(query.strip(), keep_blank_values=True)))
 
 
 def _scope(query: str, since: date | None) -> str:

@@ -220,6 +220,7 @@ def demo_study(index: int, seed: int = 0) -> Raw:
 class DemoSource:
     name = "demo"
     normalizer = 2  # 2: concepts tagged (indexer.tagging)
+    selection = ""  # every record of the registry
     reads_details = False  # the generated detail comes with the study
 
     def __init__(self, count: int = 300, seed: int = 0) -> None:

@@ -22,6 +22,7 @@ ID_KEY = "과제번호"
 class IcreatSource:
     name = "icreat"
     normalizer = 2  # 2: concepts tagged (indexer.tagging)
+    selection = ""  # every record of the registry
     reads_details = False
 
     def __init__(self, client: RegistryClient, url: str, key: str, per_page: int = 500) -> None:

@@ -102,6 +102,32 @@ async def test_an_incremental_run_reads_only_the_studies_updated_since_the_last_
     assert f"updated since {since.removesuffix(',MAX]')}" in caplog.text
 
 
+async def test_a_run_after_the_selection_changed_reads_in_full_then_incrementally_again(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Emptying TRIALS_CTGOV_QUERY after runs of the Korea subset: a read of what changed since
+    the last run would miss every study the whole registry adds that did not change since."""
+    assert (await env.run("ctgov")).counts.created == STUDIES  # the default: the Korea subset
+    env.settings = dataclasses.replace(env.settings, ctgov_query="")
+    env.state.requests.clear()
+    caplog.set_level(logging.INFO, logger="indexer.run")
+
+    widened = await env.run("ctgov")
+    assert widened.status == "completed", widened.message
+    assert widened.counts.fetched == widened.counts.unchanged == STUDIES
+    (asked,) = [_params(r) for r in env.state.requests]
+    assert asked == {"format": "json", "pageSize": "1000"}  # every study, no date filter
+    assert "the selection read changed (was `query.locn=South+Korea`, now ``)" in caplog.text
+    logged = await env.es.get(index=env.names.sync_log, id=widened.run_id)
+    assert (logged["_source"]["selection"], logged["_source"]["full"]) == ("", True)
+
+    env.state.requests.clear()
+    again = await env.run("ctgov")  # the same selection: what changed since
+    assert again.status == "completed", again.message
+    assert "filter.advanced" in _params(env.state.requests[0])
+    assert again.counts.fetched == 0
+
+
 async def test_the_fake_registry_filters_by_the_last_update_post_date_as_the_api() -> None:
     state = RegistryState()
     runner, base = await start_registry(state)
