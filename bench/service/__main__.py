@@ -35,7 +35,7 @@ from elasticsearch.helpers import async_bulk
 
 from bench.service import compression
 from bench.service.corpus import QUERIES, document, documents
-from bench.service.load import Request, Stats, hammer, interleaved
+from bench.service.load import Request, Stats, add_load_options, hammer, interleaved
 from service.search import SearchParams, search_body
 from testkit.elastic_node import free_port
 from testkit.served import serve_ready
@@ -296,15 +296,8 @@ def main() -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--docs", type=int, default=60_000)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument(
-        "--rounds", type=int, default=3, help="turns each row's requests take (interleaved)"
-    )
+    add_load_options(parser)
     parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--keep", action="store_true", help="keep the bench indices")
     args = parser.parse_args()
     if args.docs <= DEEP + PAGE:
         parser.error(f"--docs must exceed {DEEP + PAGE} for the deep cursor page")

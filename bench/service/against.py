@@ -30,7 +30,7 @@ from typing import IO
 import aiohttp
 
 from bench.service.__main__ import PREFIX, Endpoints, drop_corpus, load_corpus
-from bench.service.load import Stats, hammer, interleaved
+from bench.service.load import Stats, add_load_options, hammer, interleaved
 from testkit.elastic_node import free_port
 from testkit.served import serve_env, start_serve, wait_answering
 from trials.indices import Names
@@ -166,12 +166,7 @@ def main() -> None:
         default=[],
         help="a requirement the earlier revision needs that this checkout does not install",
     )
-    parser.add_argument("--docs", type=int, default=60_000)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--keep", action="store_true", help="keep the bench indices")
+    add_load_options(parser, seconds=5.0, rounds=4)
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory(prefix="trials-against-") as workdir,

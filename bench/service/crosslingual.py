@@ -36,7 +36,7 @@ from typing import IO, Any
 import aiohttp
 from elasticsearch.helpers import async_bulk
 
-from bench.service.load import Request, Stats, hammer, interleaved
+from bench.service.load import Request, Stats, add_load_options, hammer, interleaved
 from bench.service.tagged_corpus import QUERIES, TYPED, tagged_documents, varied_typing
 from indexer.suggestions import rebuild
 from service.search import SearchParams, search_body
@@ -309,12 +309,7 @@ def main() -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--docs", type=int, default=60_000)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--keep", action="store_true", help="keep the bench indices")
+    add_load_options(parser)
     parser.add_argument("--suggest-only", action="store_true", help="measure /suggest alone")
     args = parser.parse_args()
     with tempfile.TemporaryFile() as log:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import statistics
 import time
@@ -71,3 +72,17 @@ async def interleaved(
             stats = await hammer(request, concurrency=concurrency, seconds=seconds / rounds)
             totals[name] = totals[name] + stats if name in totals else stats
     return totals
+
+
+def add_load_options(
+    parser: argparse.ArgumentParser, *, seconds: float = 10.0, rounds: int = 3
+) -> None:
+    """The options every service benchmark takes: the corpus, the load and its rounds."""
+    parser.add_argument("--docs", type=int, default=60_000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=seconds)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument(
+        "--rounds", type=int, default=rounds, help="turns each row's requests take (interleaved)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the bench indices")
