@@ -17,7 +17,6 @@ from service.cursor import CursorCodec
 from service.docsui import setup_docs
 from service.errors import problem_middleware, raise_invalid_parameters
 from service.keys import CURSORS, DOCS, ES, LAUNCHER, NAMES, SETTINGS
-from service.requestid import answer_request_id
 from service.routes import setup_routes
 from service.validation import validation_middleware
 from trials import __version__
@@ -91,7 +90,6 @@ def create_app(
     app[CURSORS] = CursorCodec(cursor_secret(settings))
     app[LAUNCHER] = launcher
     app.cleanup_ctx.append(_es_context(es))
-    app.on_response_prepare.append(answer_request_id)
     setup_routes(app)
     spec = build_spec(
         app,

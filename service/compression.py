@@ -60,6 +60,11 @@ def compress(request: web.Request, response: web.StreamResponse) -> None:
 
 
 def _worth_it(request: web.Request, response: web.StreamResponse) -> bool:
+    # HEAD: no body to compress, and a compressed file's HEAD sent the gzip stream's 20 bytes
+    # of header and trailer after the headers, which the next response on the connection
+    # was then read from
+    if request.method == hdrs.METH_HEAD:
+        return False
     if response.prepared or hdrs.CONTENT_ENCODING in response.headers:
         return False
     if isinstance(response, web.FileResponse):

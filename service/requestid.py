@@ -9,7 +9,6 @@ import re
 import secrets
 from functools import cache
 
-from aiohttp import web
 from aiohttp.web import BaseRequest
 
 HEADER = "X-Request-Id"
@@ -41,8 +40,3 @@ def request_id(request: BaseRequest) -> str:
         chosen = given if SANE.fullmatch(given) else new_id()
         request[KEY] = chosen
     return str(chosen)
-
-
-async def answer_request_id(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare: every response carries it, errors and static files included."""
-    response.headers[HEADER] = request_id(request)

@@ -15,6 +15,8 @@ from service.apidocs import docs, querystring_schema
 from service.compression import compress
 from service.keys import ES, NAMES
 from service.params import search_params
+from service.requestid import HEADER as REQUEST_ID
+from service.requestid import request_id
 from service.schemas.problems import BAD_PARAMETER, UNAVAILABLE
 from service.schemas.trials import EXPORT_FIELDS, ExportQuerySchema
 from service.search import search_body
@@ -96,7 +98,8 @@ async def export_trials(request: web.Request) -> web.StreamResponse:
     parsed = request["querystring"]
     fmt, names = parsed.get("format", "ndjson"), parsed.get("fields_") or EXPORT_FIELDS
     body = _body(parsed)  # before any byte is sent: a bad combination is still a problem
-    stream = web.StreamResponse(headers=_headers(fmt))
+    # prepared here, before the problem middleware sees it: the request id goes on now
+    stream = web.StreamResponse(headers={**_headers(fmt), REQUEST_ID: request_id(request)})
     if request.method == "HEAD":
         await stream.prepare(request)
         return stream

@@ -201,6 +201,24 @@ async def test_an_insane_request_id_is_replaced(client: Client, given: str) -> N
 
 
 async def test_every_response_has_a_request_id(client: Client) -> None:
-    for path in ("/health", "/api/docs", "/api/docs/static/swagger-ui.css", "/nowhere"):
-        response = await client.get(path)
-        assert len(response.headers["X-Request-Id"]) == 32, path
+    paths = (
+        "/health",
+        "/api/docs",
+        "/api/docs/static/swagger-ui.css",
+        "/nowhere",
+        "/api/v1/trials/KCT0011569",
+        "/api/v1/trials?q=암",
+        "/api/v1/trials/export?format=csv",  # a stream its handler prepares itself
+    )
+    for path in paths:
+        for method in ("GET", "HEAD"):
+            response = await client.request(method, path)
+            await response.read()
+            assert len(response.headers["X-Request-Id"]) == 32, (method, path)
+    tag = (await client.get("/api/v1/trials/KCT0011569")).headers["ETag"]
+    unchanged = await client.get("/api/v1/trials/KCT0011569", headers={"If-None-Match": tag})
+    assert unchanged.status == 304
+    assert len(unchanged.headers["X-Request-Id"]) == 32
+    mine = "export-1"
+    exported = await client.get("/api/v1/trials/export", headers={"X-Request-Id": mine})
+    assert (exported.status, exported.headers["X-Request-Id"]) == (200, mine)
