@@ -158,4 +158,15 @@ def configure_logging(
     chatty_level = logging.DEBUG if level.lower() == "debug" else logging.WARNING
     for name in _CHATTY:
         logging.getLogger(name).setLevel(chatty_level)
+    _record_only_what_is_written()
     return handler
+
+
+def _record_only_what_is_written() -> None:
+    """Records without the caller's file and line, thread or process: neither format writes
+    them, and finding them was most of a record's making (the logging HOWTO's "Optimization";
+    the API writes a record for every request)."""
+    logging._srcfile = None  # no stack walk for the caller
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
