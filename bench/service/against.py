@@ -6,8 +6,10 @@ Both APIs serve the bench corpus (bench.service's, loaded here) at once: the ear
 longer installs (`--with`, into a folder of their own, put first on its PYTHONPATH). For detail
 and search, the requests to the earlier API, to this API and straight to the node take turns
 in interleaved rounds; each API's ratio to the node is reported, and this API's ratio as a
-share of the earlier one's (target ≥ 0.95). Compression is off (`Accept-Encoding: identity`),
-both access logs are on, as in production. The earlier API is waited for on /health, not on
+share of the earlier one's (target ≥ 0.95), with each API's CPU time a request (its own, from
+/proc: steadier than throughput on a shared machine, where a round's share of the cores
+moves). Compression is off (`Accept-Encoding: identity`), both access logs are on, as in
+production. The earlier API is waited for on /health, not on
 /ready: its readiness check may expect an older mapping version. Usage:
     .venv/bin/python -m bench.service.against --rev fc34899 --with aiohttp-apispec==3.0.0b2
         [--docs 60000] [--seconds 5] [--rounds 4] [--concurrency 32]
@@ -30,6 +32,7 @@ from typing import IO
 import aiohttp
 
 from bench.service.__main__ import PREFIX, Endpoints, drop_corpus, load_corpus
+from bench.service.compression import cpu_seconds
 from bench.service.load import Stats, add_load_options, hammer, interleaved
 from testkit.elastic_node import free_port
 from testkit.served import serve_env, start_serve, wait_answering
@@ -70,9 +73,7 @@ def install_pins(pins: list[str], into: Path) -> None:
         )
 
 
-async def serve(
-    settings: Settings, log: IO[bytes], pythonpath: str | None = None
-) -> tuple[asyncio.subprocess.Process, str]:
+async def serve(settings: Settings, log: IO[bytes], pythonpath: str | None = None) -> Served:
     port = free_port()
     env = serve_env(settings, port, TRIALS_API_HOST="127.0.0.1")
     if pythonpath is not None:
@@ -81,39 +82,58 @@ async def serve(
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
         await wait_answering(http, f"{url}/health", 30, process)
-    return process, url
+    return Served(process, url)
+
+
+@dataclasses.dataclass(frozen=True)
+class Served:
+    process: asyncio.subprocess.Process
+    url: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Compared:
+    stats: dict[str, Stats]  # earlier, this, node
+    cpu_ms: dict[str, float]  # each API's CPU time a request it answered (/proc: its own)
 
 
 async def compare(
-    args: argparse.Namespace, earlier_url: str, this_url: str, settings: Settings
-) -> dict[str, dict[str, Stats]]:
+    args: argparse.Namespace, earlier: Served, this: Served, settings: Settings
+) -> dict[str, Compared]:
     alias = Names.from_settings(settings).trials
     connector = aiohttp.TCPConnector(limit=args.concurrency * 3)
     results = {}
+    apis = {"earlier": earlier, "this": this}
     async with aiohttp.ClientSession(connector=connector) as http:
-        earlier = Endpoints(http, earlier_url, settings.es_hosts[0], alias, args.docs)
-        this = Endpoints(http, this_url, settings.es_hosts[0], alias, args.docs)
+        ends = {
+            name: Endpoints(http, api.url, settings.es_hosts[0], alias, args.docs)
+            for name, api in apis.items()
+        }
         for kind in KINDS:
-            calls = {
-                "earlier": getattr(earlier, f"api_{kind}"),
-                "this": getattr(this, f"api_{kind}"),
-                "node": getattr(this, f"es_{kind}"),
-            }
+            calls = {name: getattr(end, f"api_{kind}") for name, end in ends.items()}
+            calls["node"] = getattr(ends["this"], f"es_{kind}")
             for call in calls.values():  # warm caches and connections
                 await hammer(call, concurrency=args.concurrency, seconds=args.warmup)
-            results[kind] = await interleaved(
+            before = {name: cpu_seconds(api.process.pid) for name, api in apis.items()}
+            stats = await interleaved(
                 calls, concurrency=args.concurrency, seconds=args.seconds, rounds=args.rounds
             )
+            cpu_ms = {
+                name: 1000 * (cpu_seconds(api.process.pid) - before[name]) / stats[name].requests
+                for name, api in apis.items()
+            }
+            results[kind] = Compared(stats, cpu_ms)
     return results
 
 
-def report(args: argparse.Namespace, results: dict[str, dict[str, Stats]]) -> None:
+def report(args: argparse.Namespace, results: dict[str, Compared]) -> None:
     print(
         f"\n{args.docs} documents, concurrency {args.concurrency}, {args.seconds:.0f}s each in "
         f"{args.rounds} interleaved rounds; earlier API: {args.rev}"
     )
     print("        req/s earlier  req/s this  req/s node  ratio earlier  ratio this  this/earlier")
-    for kind, stats in results.items():
+    for kind, compared in results.items():
+        stats, cpu_ms = compared.stats, compared.cpu_ms
         node = stats["node"].throughput
         before, now = stats["earlier"].throughput / node, stats["this"].throughput / node
         share = now / before
@@ -124,7 +144,9 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Stats]]) -> No
         )
         print(
             f"        p99 ms: earlier {stats['earlier'].p99_ms:.1f}, this "
-            f"{stats['this'].p99_ms:.1f}, node {stats['node'].p99_ms:.1f}"
+            f"{stats['this'].p99_ms:.1f}, node {stats['node'].p99_ms:.1f}; the API's CPU a "
+            f"request: earlier {cpu_ms['earlier']:.3f} ms, this {cpu_ms['this']:.3f} ms "
+            f"({cpu_ms['this'] / cpu_ms['earlier']:.2f}x)"
         )
 
 
@@ -136,13 +158,11 @@ async def run(args: argparse.Namespace, workdir: Path, logs: tuple[IO[bytes], IO
     await load_corpus(settings, args.docs)
     processes = []
     try:
-        earlier, earlier_url = await serve(
-            settings, logs[0], os.pathsep.join([str(code), str(pins)])
-        )
-        processes.append(earlier)
-        this, this_url = await serve(settings, logs[1])
-        processes.append(this)
-        results = await compare(args, earlier_url, this_url, settings)
+        earlier = await serve(settings, logs[0], os.pathsep.join([str(code), str(pins)]))
+        processes.append(earlier.process)
+        this = await serve(settings, logs[1])
+        processes.append(this.process)
+        results = await compare(args, earlier, this, settings)
     finally:
         for process in processes:
             process.terminate()
