@@ -11,7 +11,6 @@ from elasticsearch import AsyncElasticsearch
 
 from service.apidocs import build_spec
 from service.batched_get import BatchedGet
-from service.compression import compression_middleware
 from service.cors import setup_cors
 from service.cursor import CursorCodec
 from service.docsui import setup_docs
@@ -81,8 +80,9 @@ def create_app(
     """`es`: a client owned by the caller (not closed here); otherwise one is made and closed
     with the app. `launcher`: starts sync runs for POST /api/v1/sync-runs (None: disabled)."""
     app = web.Application(
-        # outermost first: compression sees every finished response, problems included
-        middlewares=[compression_middleware, problem_middleware, validation_middleware],
+        # outermost first: the problem middleware finishes every response (problems, request
+        # id, compression)
+        middlewares=[problem_middleware, validation_middleware],
         handler_args={"max_line_size": MAX_REQUEST_LINE, "max_field_size": MAX_HEADER},
     )
     app[SETTINGS] = settings

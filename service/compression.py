@@ -1,13 +1,13 @@
 """gzip or deflate, when the client accepts it, for responses of 1 KiB and more.
 
-One middleware decides, after the handler: a JSON or problem body of `MIN_SIZE` bytes or more,
-and the Swagger UI's scripts and styles. Smaller bodies gain nothing worth the CPU. The export
+The middleware that finishes every response decides, after the handler (and after a failure
+became a problem): a JSON or problem body of `MIN_SIZE` bytes or more, and the Swagger UI's
+scripts and styles. Smaller bodies gain nothing worth the CPU. The export
 stream, whose size is unknown when it starts, asks `coding_for` itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
 from aiohttp import hdrs, web
@@ -17,7 +17,6 @@ MIN_SIZE = 1024
 # Preferred first when the client weighs them alike
 CODINGS = {"gzip": ContentCoding.gzip, "deflate": ContentCoding.deflate}
 STATIC_TEXT = (".js", ".css")
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _weights(header: str) -> dict[str, float]:
@@ -75,9 +74,7 @@ def _worth_it(request: web.Request, response: web.StreamResponse) -> bool:
     return False
 
 
-@web.middleware
-async def compression_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
+def compress_when_worth_it(request: web.Request, response: web.StreamResponse) -> None:
+    """For the middleware that finishes every response (`service.errors`), problems too."""
     if _worth_it(request, response):
         compress(request, response)
-    return response

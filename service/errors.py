@@ -27,6 +27,7 @@ from elasticsearch import (
 )
 from marshmallow import ValidationError
 
+from service.compression import compress_when_worth_it
 from service.jsonio import json_response
 from service.requestid import HEADER as REQUEST_ID
 from service.requestid import request_id
@@ -136,9 +137,11 @@ def _bad_gateway(request: web.Request) -> web.Response:
 
 @web.middleware
 async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Failures become problems; and every response passing here carries X-Request-Id (set
+    """Finishes every response: failures become problems; each carries X-Request-Id (set
     here, not from an on_response_prepare signal: sending the signal was ~5% of a detail
-    request's CPU). A handler that prepares its own stream sets it before (the export)."""
+    request's CPU); and it is compressed when worth it. A handler that prepares its own
+    stream does both itself before (the export). One middleware rather than three: aiohttp
+    wraps each middleware anew for every request."""
     try:
         response = await _answer(request, handler)
     except web.HTTPException as exc:  # below 400 (redirects): aiohttp answers from it
@@ -146,6 +149,7 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         raise
     if not response.prepared:
         response.headers[REQUEST_ID] = request_id(request)
+        compress_when_worth_it(request, response)
     return response
 
 
