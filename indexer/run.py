@@ -234,22 +234,28 @@ def _source(job: _Job, client_for: ClientFor, last: dict[str, Any] | None) -> So
     (the records the new one adds changed before that run, or never)."""
     since = _since(last, job.run.source, job.options.full)
     src = job.source or _build(job, client_for, since)
-    if since is not None and last is not None:
-        was = last.get("selection")
-        if src.normalizer != _normalizer(last) or src.selection != was:
-            if src.selection != was:
-                log.info(
-                    "%s: the selection read changed (was %s, now %s): reading in full",
-                    src.name,
-                    "unrecorded" if was is None else f"`{was}`",
-                    f"`{src.selection}`",
-                )
-            since, src = None, job.source or _build(job, client_for, None)
-            job.run.full = True  # it reads in full, and counts as a full read (removals marked)
+    # the selection first: its change is logged whether or not the normaliser changed too
+    if since is not None and (_new_selection(src, last) or src.normalizer != _normalizer(last)):
+        since, src = None, job.source or _build(job, client_for, None)
+        job.run.full = True  # it reads in full, and counts as a full read (removals marked)
     job.run.cursor = since.isoformat() if since else None
     job.run.normalizer = src.normalizer
     job.run.selection = src.selection
     return src
+
+
+def _new_selection(src: Source, last: dict[str, Any] | None) -> bool:
+    """Whether `src` reads another selection than the last completed run did (logged)."""
+    was = last.get("selection") if last else None
+    if src.selection == was:
+        return False
+    log.info(
+        "%s: the selection read changed (was %s, now `%s`): reading in full",
+        src.name,
+        "unrecorded" if was is None else f"`{was}`",
+        src.selection,
+    )
+    return True
 
 
 def _normalizer(last: dict[str, Any] | None) -> int | None:
