@@ -27,15 +27,21 @@ async def start_serve(
 
 
 async def serve_ready(
-    settings: Settings, port: int, stderr: IO[bytes] | int
+    settings: Settings,
+    port: int,
+    stderr: IO[bytes] | int,
+    *,
+    answering: str = "/ready",
+    **env: str,
 ) -> asyncio.subprocess.Process:
     """`trials serve` on `port` as in production (default log level: one access-log line per
-    request, to `stderr`), once `/ready` answers; killed when it never does."""
-    env = serve_env(settings, port, TRIALS_API_HOST="127.0.0.1")
-    process = await start_serve(env, stdout=asyncio.subprocess.DEVNULL, stderr=stderr)
+    request, to `stderr`), once `answering` answers 200; killed when it never does. `env`: more
+    of the child's environment (e.g. PYTHONPATH)."""
+    environment = serve_env(settings, port, TRIALS_API_HOST="127.0.0.1", **env)
+    process = await start_serve(environment, stdout=asyncio.subprocess.DEVNULL, stderr=stderr)
     try:
         async with aiohttp.ClientSession() as http:
-            await wait_answering(http, f"http://127.0.0.1:{port}/ready", 20, process)
+            await wait_answering(http, f"http://127.0.0.1:{port}{answering}", 20, process)
     except AssertionError:
         process.kill()
         raise

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import io
 import os
 import subprocess
 import sys
@@ -35,7 +36,7 @@ from bench.service.__main__ import PREFIX, Endpoints, drop_corpus, load_corpus
 from bench.service.compression import cpu_seconds
 from bench.service.load import Stats, add_load_options, hammer, interleaved
 from testkit.elastic_node import free_port
-from testkit.served import serve_env, start_serve, wait_answering
+from testkit.served import serve_ready
 from trials.indices import Names
 from trials.settings import Settings
 
@@ -48,11 +49,8 @@ def export_revision(rev: str, into: Path) -> None:
     archive = subprocess.run(
         ["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True
     ).stdout
-    with tempfile.TemporaryFile() as tar:
-        tar.write(archive)
-        tar.seek(0)
-        with tarfile.open(fileobj=tar) as opened:
-            opened.extractall(into, filter="data")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as opened:
+        opened.extractall(into, filter="data")
 
 
 def install_pins(pins: list[str], into: Path) -> None:
@@ -73,22 +71,16 @@ def install_pins(pins: list[str], into: Path) -> None:
         )
 
 
-async def serve(settings: Settings, log: IO[bytes], pythonpath: str | None = None) -> Served:
-    port = free_port()
-    env = serve_env(settings, port, TRIALS_API_HOST="127.0.0.1")
-    if pythonpath is not None:
-        env["PYTHONPATH"] = pythonpath
-    process = await start_serve(env, stdout=asyncio.subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as http:
-        await wait_answering(http, f"{url}/health", 30, process)
-    return Served(process, url)
-
-
 @dataclasses.dataclass(frozen=True)
 class Served:
     process: asyncio.subprocess.Process
     url: str
+
+
+async def serve(settings: Settings, log: IO[bytes], **env: str) -> Served:
+    port = free_port()
+    process = await serve_ready(settings, port, log, answering="/health", **env)
+    return Served(process, f"http://127.0.0.1:{port}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,7 +150,7 @@ async def run(args: argparse.Namespace, workdir: Path, logs: tuple[IO[bytes], IO
     await load_corpus(settings, args.docs)
     processes = []
     try:
-        earlier = await serve(settings, logs[0], os.pathsep.join([str(code), str(pins)]))
+        earlier = await serve(settings, logs[0], PYTHONPATH=os.pathsep.join([str(code), str(pins)]))
         processes.append(earlier.process)
         this = await serve(settings, logs[1])
         processes.append(this.process)
