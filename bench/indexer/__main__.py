@@ -31,7 +31,7 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 
 from bench.generated_documents import synced_document
-from bench.indexer.baseline import prebuilt_bulk, raw_bulk
+from bench.indexer.baseline import Baseline, prebuilt_bulk, raw_bulk
 from bench.indexer.child import sync_child
 from indexer.sources.icreat import IcreatSource
 from testkit.children import child_env
@@ -63,14 +63,11 @@ def _documents(index: str, part: int, parts: int, count: int) -> Iterator[dict[s
         yield {"_index": index, "_id": body["id"], "_source": body}
 
 
-async def _raw_bulk(es: AsyncElasticsearch, settings: Settings, count: int) -> float:
-    index, seconds = await raw_bulk(es, settings, partial(_documents, count=count))
-    await es.indices.delete(index=index)
-    return seconds
-
-
-async def _prebuilt_bulk(es: AsyncElasticsearch, settings: Settings, count: int) -> float:
-    index, seconds = await prebuilt_bulk(es, settings, partial(_documents, count=count))
+async def _baseline(
+    es: AsyncElasticsearch, settings: Settings, count: int, bulk: Baseline = raw_bulk
+) -> float:
+    """Seconds of a raw `_bulk` baseline; its index is deleted after (disk)."""
+    index, seconds = await bulk(es, settings, partial(_documents, count=count))
     await es.indices.delete(index=index)
     return seconds
 
@@ -85,10 +82,9 @@ async def bench(records: int, small: int) -> list[tuple[str, str, str, str]]:
     try:
         small_run = await _child(base, f"{prefix}small-", f"{url}/icreat", state.key)
         state.icreat = GeneratedRows(records)
-        raw_s = await _raw_bulk(es, settings, records)
-        strict_s = await _prebuilt_bulk(
-            es, dataclasses.replace(base, index_prefix=f"{prefix}prebuilt-"), records
-        )
+        raw_s = await _baseline(es, settings, records)
+        strict = dataclasses.replace(base, index_prefix=f"{prefix}prebuilt-")
+        strict_s = await _baseline(es, strict, records, prebuilt_bulk)
         full = await _child(base, prefix, f"{url}/icreat", state.key)
         again = await _child(base, prefix, f"{url}/icreat", state.key)
         bare = await _child(base, f"{prefix}bare-", f"{url}/icreat", state.key, "no-history")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import orjson
@@ -20,6 +20,8 @@ from trials.settings import Settings
 # (index, part, parts) -> the bulk actions of one stream: every parts-th document from part
 Actions = Callable[[str, int, int], Iterator[dict[str, Any]]]
 CHUNK_ACTIONS, CHUNK_BYTES = 500, 1_000_000
+# (client, settings, actions) -> the index written and the seconds it took
+Baseline = Callable[[AsyncElasticsearch, Settings, Actions], Coroutine[Any, Any, tuple[str, float]]]
 
 
 async def raw_bulk(
