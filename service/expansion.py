@@ -71,17 +71,20 @@ def expansion_of(q: str) -> Expansion:
 
 def widened(text_query: dict[str, Any], expansion: Expansion) -> dict[str, Any]:
     """`text_query`, or the trials carrying the concepts, scored by the text query plus the
-    concept constants. Without concepts, `text_query` unchanged."""
+    concept constants; a trial carrying none of them keeps `OFF_TOPIC` of the text's score.
+    Without concepts, `text_query` unchanged.
+
+    The two kinds of trial are two disjoint clauses of one `bool`, each with its own score,
+    rather than a `boosting` query (which scores the same): a `boosting` query gives the node
+    no upper bound of its scores, so every match was scored; a `bool` lets the node skip the
+    blocks of hits that cannot reach the page."""
     if not expansion:
         return text_query
+    carries_any = expansion.carries_any()
     found = {"bool": {"should": [text_query, expansion.carries_all()], "minimum_should_match": 1}}
-    return {
-        "boosting": {
-            "positive": {"bool": {"must": [found], "should": expansion.scoring()}},
-            "negative": {"bool": {"must_not": [expansion.carries_any()]}},
-            "negative_boost": OFF_TOPIC,
-        }
-    }
+    on_topic = {"bool": {"must": [found], "should": expansion.scoring(), "filter": [carries_any]}}
+    off_topic = {"bool": {"must": [text_query], "must_not": [carries_any], "boost": OFF_TOPIC}}
+    return {"bool": {"should": [on_topic, off_topic], "minimum_should_match": 1}}
 
 
 def label_highlight(expansion: Expansion, lang: Lang) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ expires 5 minutes after its most recent page.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,11 +45,12 @@ class Paging:
 
 
 class Plan(NamedTuple):
-    """A list's query body (query, sort with a unique tiebreaker, …) and the function that
-    turns one hit into one item."""
+    """A list's query body (query, sort with a unique tiebreaker, …), the function that turns
+    one hit into one item, and what to count besides the page (`counted`), if anything."""
 
     body: dict[str, Any]
     item: Callable[[dict[str, Any]], dict[str, Any]]
+    counted: dict[str, Any] | None = None  # e.g. facets: `aggs`, and the query they count
 
 
 # Parameters (and the paging, for what it pins, e.g. when a walk began) → the plan.
@@ -77,8 +79,8 @@ async def page_of(
     paging = paging_of(request, parsed, app[CURSORS], kind)
     if paging.state is not None:
         parsed = load_pairs(schema(), paging.query)
-    body, item = plan(parsed, paging)
-    fetched = await fetch_page(app[ES], index, body, paging, app[CURSORS], kind)
+    body, item, counted = plan(parsed, paging)
+    fetched = await fetch_page(app[ES], index, body, paging, app[CURSORS], kind, counted)
     page = formatting.list_page(
         [item(hit) for hit in fetched.hits],
         formatting.total_of(fetched.response),
@@ -160,28 +162,29 @@ async def fetch_page(
     paging: Paging,
     codec: CursorCodec,
     kind: ListKind,
+    counted: dict[str, Any] | None = None,
 ) -> Fetched:
+    """A page of hits; with `counted`, the exact total and its aggregations too."""
     if not paging.walk:
-        response = await es.search(index=index, from_=paging.offset, size=paging.limit, **body)
-        hits = response.body["hits"]["hits"]
-        return Fetched(response.body, hits, paging.offset, None)
+        at = {"from_": paging.offset, "size": paging.limit}
+        found = await _searched(es, {"index": index}, {**at, **body}, counted)
+        return Fetched(found, found["hits"]["hits"], paging.offset, None)
     state = paging.state
     pit = state.pit if state else await _open_pit(es, index)
     extra: dict[str, Any] = {"search_after": state.after} if state and state.after else {}
+    target = {"pit": {"id": pit, "keep_alive": KEEP_ALIVE}}
     try:
-        response = await es.search(
-            pit={"id": pit, "keep_alive": KEEP_ALIVE}, size=paging.limit + 1, **extra, **body
-        )
+        found = await _searched(es, target, {"size": paging.limit + 1, **extra, **body}, counted)
     except NotFoundError as exc:
         raise InvalidParameters.one(
             "cursor", "has expired (5 minutes after its page); start again with cursor=*"
         ) from exc
-    all_hits = response.body["hits"]["hits"]
+    all_hits = found["hits"]["hits"]
     hits = all_hits[: paging.limit]
     served = state.served if state else 0
-    pit = response.body.get("pit_id", pit)
+    pit = found.get("pit_id", pit)
     if len(all_hits) <= paging.limit:
-        return Fetched(response.body, hits, served, None)
+        return Fetched(found, hits, served, None)
     cursor = CursorState(
         kind=kind,
         pit=pit,
@@ -190,7 +193,34 @@ async def fetch_page(
         began=paging.began.isoformat(),
         served=served + len(hits),
     )
-    return Fetched(response.body, hits, served, codec.encode(cursor))
+    return Fetched(found, hits, served, codec.encode(cursor))
+
+
+async def _searched(
+    es: AsyncElasticsearch,
+    target: dict[str, Any],
+    body: dict[str, Any],
+    counted: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The page's search; with `counted`, a second search at the same time for the total and
+    aggregations, which the page's answer then carries.
+
+    Counting every match is what grows with the index; ranking one page need not. Apart, the
+    page's search counts nothing (`track_total_hits` off), so the node skips the hits that
+    cannot reach the page (block-max WAND, sorted-index skipping) instead of scoring every
+    match, and the count, asking for no hits, is kept by the node's request cache until the
+    index next changes: the next page of the same search, or the same search asked by someone
+    else, counts for free."""
+    if counted is None:
+        return dict((await es.search(**target, **body)).body)
+    page, count = await asyncio.gather(
+        es.search(**target, **body, track_total_hits=False),
+        es.search(**target, **counted, size=0, track_total_hits=True, request_cache=True),
+    )
+    found = dict(page.body)
+    found["hits"] = {**found["hits"], "total": count.body["hits"]["total"]}
+    found["aggregations"] = count.body.get("aggregations", {})
+    return found
 
 
 async def _open_pit(es: AsyncElasticsearch, index: str) -> str:

@@ -78,14 +78,14 @@ async def search_trials(request: web.Request) -> web.Response:
         params, names = search_params(parsed), parsed.get("fields_")
         by_distance = params.effective_sort == "distance"
         body = search_body(params)
+        aggs = body.pop("aggs")
         facets = wants_facets(request, paging)
-        if not facets:
-            del body["aggs"]
         return Plan(
             body,
             lambda hit: formatting.select(
                 formatting.search_item(hit, params.near, by_distance), names
             ),
+            {"query": body["query"], "aggs": aggs} if facets else None,
         )
 
     index = request.app[NAMES].trials

@@ -204,8 +204,9 @@ class TrialSearchQuerySchema(Schema):
     )
     facets = fields.Boolean(
         metadata={
-            "description": "Count the facets (default: true on a first page, false on the "
-            "pages a cursor continues). false leaves `facets` out and answers faster."
+            "description": "Count the facets and the exact total (default: true on a first "
+            "page, false on the pages a cursor continues). false leaves `facets` out, counts "
+            "the total up to 10,000 (`total_relation`) and answers faster."
         }
     )
     fields_ = field_names(SEARCH_FIELDS, "each item")

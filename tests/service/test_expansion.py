@@ -29,21 +29,22 @@ def test_without_concepts_the_text_query_is_left_alone() -> None:
 
 
 def test_a_concept_finds_its_trials_scores_them_and_demotes_the_rest() -> None:
-    boosting = widened(TEXT, expansion_of("폐암"))["boosting"]
-    found = boosting["positive"]["bool"]["must"][0]["bool"]["should"]
+    on_topic, off_topic = widened(TEXT, expansion_of("폐암"))["bool"]["should"]
+    found = on_topic["bool"]["must"][0]["bool"]["should"]
     assert found[0] == TEXT  # what the words find, as before …
     tagged = found[1]["bool"]["filter"][0]["bool"]["should"]  # … or the concept's trials
     assert tagged == [
         {"term": {"concepts.id": "lung_cancer"}},
         {"term": {"concept_ancestors": "lung_cancer"}},
     ]
-    (weights,) = boosting["positive"]["bool"]["should"]
+    (weights,) = on_topic["bool"]["should"]
     boosts = [q["constant_score"]["boost"] for q in weights["dis_max"]["queries"]]
     assert boosts == [CONCEPT_BOOST, ANCESTOR_BOOST]
-    assert boosting["negative_boost"] == OFF_TOPIC
-    assert boosting["negative"]["bool"]["must_not"][0]["bool"]["should"] == [
-        {"bool": {"should": tagged, "minimum_should_match": 1}}
-    ]
+    carries_any = {"bool": {"should": [{"bool": {"should": tagged, "minimum_should_match": 1}}]}}
+    carries_any["bool"]["minimum_should_match"] = 1
+    assert on_topic["bool"]["filter"] == [carries_any]  # trials with a concept …
+    # … and the rest the words find, at OFF_TOPIC of their score: the two never overlap
+    assert off_topic == {"bool": {"must": [TEXT], "must_not": [carries_any], "boost": OFF_TOPIC}}
 
 
 def test_labels_mark_the_concept_in_both_languages() -> None:

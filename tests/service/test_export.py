@@ -180,8 +180,10 @@ async def test_every_one_of_12000_matches_is_exported_in_flat_memory(
     alias = Names.from_settings(large).trials
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300)) as http:
         await count_lines(http, f"{base}/api/v1/trials/export?q=zzzqqqxxx")  # warm the paths
-        async with http.get(f"{base}/api/v1/trials?limit=1") as response:
+        async with http.get(f"{base}/api/v1/trials?limit=1&facets=false") as response:
             searched = await response.json()
+        async with http.get(f"{base}/api/v1/trials?limit=1") as response:
+            counted_with_facets = await response.json()
         before = peak_rss_kb(pid) * 1024
         rows, announced = await count_lines(http, f"{base}/api/v1/trials/export")
         grown = peak_rss_kb(pid) * 1024 - before
@@ -193,6 +195,7 @@ async def test_every_one_of_12000_matches_is_exported_in_flat_memory(
     assert counted == LARGE
     assert rows == announced == counted
     assert (searched["total"], searched["total_relation"]) == (10_000, "gte")  # all of them
+    assert (counted_with_facets["total"], counted_with_facets["total_relation"]) == (LARGE, "eq")
     assert csv_rows == counted + 1  # and the header
     body = search_body(search_params({"q": "당뇨병"}))
     assert filtered_search["total_relation"] == "eq"

@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from elasticsearch import AsyncElasticsearch
+
+from trials.indices import Names
 
 Client = TestClient[Any, Any]
 
@@ -82,6 +85,26 @@ async def test_facets_false_skips_the_counts(client: Client) -> None:
     assert counted["facets"]["source"]
     assert "facets" not in skipped
     assert skipped["items"] == counted["items"]
+
+
+async def test_the_next_page_counts_from_the_nodes_request_cache(
+    client: Client, es: AsyncElasticsearch, names: Names
+) -> None:
+    """A page's facets and exact total are counted apart from its hits, in a request the
+    node's request cache keeps: the second page of a search is counted by the cache."""
+
+    async def cache_hits() -> int:
+        stats = await es.indices.stats(index=names.trials, metric="request_cache")
+        return int(stats["_all"]["total"]["request_cache"]["hit_count"])
+
+    first = await ok(client, "/api/v1/trials?q=study&limit=2&sort=changed_at")
+    before = await cache_hits()
+    second = await ok(client, "/api/v1/trials?q=study&limit=2&offset=2&sort=changed_at")
+    assert await cache_hits() == before + 1
+    assert second["facets"] == first["facets"]
+    assert (second["total"], second["total_relation"]) == (first["total"], "eq")
+    assert first["total"] > 4
+    assert {i["id"] for i in second["items"]}.isdisjoint(i["id"] for i in first["items"])
 
 
 async def test_continued_cursor_pages_skip_facets_unless_asked(client: Client) -> None:
