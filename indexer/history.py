@@ -23,7 +23,8 @@ CHANGES = (*CHANGE_KINDS, "removed")
 # Bookkeeping of the writes and what is derived from other fields (concepts from the titles
 # and conditions), not the registry's: left out of the diff.
 NOT_DIFFED = frozenset(
-    {"raw", "content_hash", "document_hash", "detail_read_at", "first_seen_at", "changed_at"}
+    {"raw", "content_hash", "document_hash", "served_hash", "detail_read_at", "first_seen_at"}
+    | {"changed_at"}
     | {"last_change", "removed_at", "last_run_id", "changed_fields", "id", "synthetic"}
     | {"concepts", "concept_ancestors", "source_updated_at"}
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -97,9 +97,17 @@ class RegistryClient:
         ceiling = min(self.options.backoff_max_s, self.options.backoff_s * 2**attempt)
         return self.rng.uniform(ceiling / 2, ceiling)  # "equal jitter": never zero, never herds
 
-    async def get_json(self, base_url: str, query: str, *, allow_no_data: bool = False) -> Any:
+    async def get_json(
+        self,
+        base_url: str,
+        query: str,
+        *,
+        allow_no_data: bool = False,
+        decode: Callable[[bytes], Any] = orjson.loads,
+    ) -> Any:
         """GET `base_url?query` (query already encoded). `allow_no_data` turns the portal's
-        NODATA answer into None instead of an error (CRIS past its last page)."""
+        NODATA answer into None instead of an error (CRIS past its last page). `decode` reads
+        the body (a ValueError: not JSON)."""
         url = URL(f"{base_url}?{query}" if query else base_url, encoded=True)
         timeout = aiohttp.ClientTimeout(total=self.options.timeout_s)
         for attempt in range(self.options.retries + 1):
@@ -112,7 +120,7 @@ class RegistryClient:
             except (TimeoutError, aiohttp.ClientError) as exc:
                 problem, delay = f"{type(exc).__name__}: {exc}".rstrip(": "), None
             else:
-                payload = self._decode(body, status, allow_no_data)
+                payload = self._decode(body, status, allow_no_data, decode)
                 if status < 400:
                     return payload
                 problem, delay = f"HTTP {status}", _retry_after_s(retry_after)
@@ -126,14 +134,16 @@ class RegistryClient:
             await asyncio.sleep(min(delay, self.options.retry_after_max_s))
         raise AssertionError("unreachable")
 
-    def _decode(self, body: bytes, status: int, allow_no_data: bool) -> Any:
+    def _decode(
+        self, body: bytes, status: int, allow_no_data: bool, decode: Callable[[bytes], Any]
+    ) -> Any:
         """The JSON payload, or a named error when the body is a portal error of any shape."""
         verdict = read_xml_error(body)
         payload: Any = None
         if verdict is None:
             try:
-                payload = orjson.loads(body)
-            except orjson.JSONDecodeError:
+                payload = decode(body)
+            except ValueError:  # orjson's and msgspec's decode errors are ValueErrors
                 if status < 400:
                     raise BadResponse(self.source, f"not JSON: {_excerpt(body)}") from None
                 return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from indexer.errors import BadResponse, RecordRejected, TransientSourceError
 from indexer.refresh import DetailRefresh
 from indexer.sink import Pending, Sink, WriteKind, trial_hash
-from indexer.sources.base import Raw, Source
+from indexer.sources.base import Listed, Raw, Served, Source
 from indexer.stored import Stored
 from indexer.tagging import tag
 from indexer.tally import Tally
@@ -46,6 +46,7 @@ class Plan:
     raw: Raw
     before: Stored | None
     read: bool = False
+    served: str | None = None  # the digest of the record's bytes as served, if kept
 
 
 @dataclass
@@ -58,7 +59,7 @@ class Batcher:
     refresh: DetailRefresh | None = None  # which stored details to read again
     seen: set[str] = field(default_factory=set)
 
-    async def process(self, batch: list[Raw]) -> None:
+    async def process(self, batch: list[Listed]) -> None:
         listed = self._listed(batch)
         # Most records of most runs are unchanged, and their hashes are all they need: unless
         # every record may be written (a stored detail reused, a new normaliser), the rest of
@@ -74,11 +75,14 @@ class Batcher:
         pending = [self._prepare(plan) for plan in ready]
         await self.sink.write(p for p in pending if p is not None)
 
-    def _listed(self, batch: list[Raw]) -> dict[str, Raw]:
-        found: dict[str, Raw] = {}
+    def _listed(self, batch: list[Listed]) -> dict[str, Listed]:
+        found: dict[str, Listed] = {}
         for raw in batch:
             try:
-                key = doc_id(self.source.name, self.source.identify(raw))
+                registry_id = (
+                    raw.registry_id if isinstance(raw, Served) else self.source.identify(raw)
+                )
+                key = doc_id(self.source.name, registry_id)
             except RecordRejected as exc:
                 self.tally.counts.fetched += 1
                 self.tally.add("rejected", None, exc.reason)
@@ -90,10 +94,16 @@ class Batcher:
             found[key] = raw
         return found
 
-    def _planned(self, key: str, raw: Raw, before: Stored | None) -> Plan | None:
+    def _planned(self, key: str, listed: Listed, before: Stored | None) -> Plan | None:
         """What to do with one listed record; None once it is counted (unchanged, rejected)."""
+        served = listed.digest if isinstance(listed, Served) else None
         try:
+            if served is not None and self._served_unchanged(served, before):
+                self.tally.add("unchanged", key)
+                return None
+            raw = listed.decoded() if isinstance(listed, Served) else listed
             plan = self._plan(key, raw, before)
+            plan.served = served
             if plan.read or plan.before is None or self.renormalize:
                 return plan
             if plan.before.removed_at or self._digest(plan.raw) != plan.before.content_hash:
@@ -103,6 +113,16 @@ class Batcher:
             return None
         self.tally.add("unchanged", key)
         return None
+
+    def _served_unchanged(self, served: str, before: Stored | None) -> bool:
+        """The same bytes as when last written: unchanged, unless this run normalises again
+        or the stored trial is removed (then it is restored)."""
+        return (
+            before is not None
+            and before.served_hash == served
+            and not before.removed_at
+            and not self.renormalize
+        )
 
     def _plan(self, key: str, raw: Raw, before: Stored | None) -> Plan:
         if not self.source.reads_details:
@@ -159,6 +179,7 @@ class Batcher:
         try:
             trial = tag(normalized(self.source, full))  # concepts: before the hashes
             trial.content_hash = self._digest(full)
+            trial.served_hash = plan.served
         except RecordRejected as exc:
             self.tally.add("rejected", key, exc.reason)
             return None
@@ -183,12 +204,12 @@ def _read_at(before: Stored | None) -> str | None:
     return before.detail_read_at if before is not None else None
 
 
-async def batches(source: Source, size: int) -> AsyncIterator[list[Raw]]:
+async def batches(source: Source, size: int) -> AsyncIterator[list[Listed]]:
     """Batches of records, read by a producer task so fetching overlaps writing."""
-    queue: asyncio.Queue[list[Raw] | BaseException | None] = asyncio.Queue(maxsize=2)
+    queue: asyncio.Queue[list[Listed] | BaseException | None] = asyncio.Queue(maxsize=2)
 
     async def produce() -> None:
-        batch: list[Raw] = []
+        batch: list[Listed] = []
         try:
             async for raw in source.fetch():
                 batch.append(raw)
@@ -212,7 +233,9 @@ async def batches(source: Source, size: int) -> AsyncIterator[list[Raw]]:
 
 
 async def in_flight(
-    items: AsyncIterator[list[Raw]], step: Callable[[list[Raw]], Awaitable[None]], limit: int
+    items: AsyncIterator[list[Listed]],
+    step: Callable[[list[Listed]], Awaitable[None]],
+    limit: int,
 ) -> None:
     """`step` each batch with up to `limit` running at once; the first failure cancels the
     rest and is raised. Safe for the counts: a batch claims its ids (`Batcher.seen`) before its

@@ -35,7 +35,7 @@ from indexer.pipeline import Batcher, batches, in_flight
 from indexer.reconcile import written_by
 from indexer.refresh import DetailRefresh
 from indexer.sink import Sink
-from indexer.sources.base import Raw, Source
+from indexer.sources.base import Listed, Source
 from indexer.synclog import RunRecord, SyncLog
 from indexer.tally import Counts
 from trials.indices import Names, ensure_indices
@@ -318,7 +318,7 @@ async def _sync(job: _Job, batcher: Batcher) -> set[str]:
     """Fetch → batches → compare → write, reporting progress after each batch; the ids seen."""
     run, options = job.run, job.options
 
-    async def step(batch: list[Raw]) -> None:
+    async def step(batch: list[Listed]) -> None:
         await batcher.process(batch)
         if job.progress is not None:
             job.progress(run.source, run.tally.counts, run.elapsed_s())

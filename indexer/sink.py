@@ -32,7 +32,8 @@ from trials.model import Trial, content_hash
 # What a write supplies beside normalisation's output, and what is not normalisation's at all
 # (the registry's record and its hash): left out of `document_hash`.
 NOT_NORMALISED = frozenset(
-    {"raw", "content_hash", "document_hash", "detail_read_at", "first_seen_at", "changed_at"}
+    {"raw", "content_hash", "document_hash", "served_hash", "detail_read_at", "first_seen_at"}
+    | {"changed_at"}
     | {"last_change", "removed_at", "last_run_id", "changed_fields"}
 )
 BULK_CHUNK = 500

@@ -24,6 +24,7 @@ STORED_FIELDS = [
     "last_change",
     "document_hash",
     "detail_read_at",
+    "served_hash",
 ]
 
 
@@ -36,6 +37,7 @@ class Stored:
     last_change: str | None = None
     document_hash: str | None = None
     detail_read_at: str | None = None
+    served_hash: str | None = None
     raw: dict[str, Any] | None = None  # read only for sources whose details are reused
     version: int | None = None  # the stored `_version` (names the change that leaves it)
     changed_fields: tuple[str, ...] = ()  # what the last content write changed
@@ -50,8 +52,9 @@ async def look_up(
     hashes_only: bool = False,
 ) -> dict[str, Stored]:
     """What is stored for `ids` (those not stored are absent). `hashes_only`: no more than
-    whether a record changed needs (`content_hash`, `removed_at`), half the node's time and
-    a third of the answer, for the records of a run that are mostly unchanged."""
+    whether a record changed needs (`content_hash`, `served_hash`, `removed_at`), half the
+    node's time and a third of the answer, for the records of a run that are mostly
+    unchanged."""
     ask = _Asked(with_raw, hashes_only, named=with_raw)
     hits = await _hits(es, alias, ids, ask)
     if not with_raw and any("id" not in hit.get("fields", {}) for hit in hits):
@@ -67,7 +70,7 @@ class _Asked:
 
     def fields(self) -> tuple[str, ...]:
         if self.hashes_only:
-            return ("id", "content_hash", "removed_at")
+            return ("id", "content_hash", "removed_at", "served_hash")
         return ("id", *STORED_FIELDS, "changed_fields")
 
 
@@ -94,9 +97,16 @@ def _id_of(hit: dict[str, Any]) -> str:
 
 def _stored(hit: dict[str, Any]) -> Stored:
     fields = hit.get("fields", {})
-    content_hash, first_seen_at, removed_at, changed_at, last_change, document_hash, read_at = (
-        fields.get(name, _ABSENT)[0] for name in STORED_FIELDS
-    )
+    (
+        content_hash,
+        first_seen_at,
+        removed_at,
+        changed_at,
+        last_change,
+        document_hash,
+        read_at,
+        served,
+    ) = (fields.get(name, _ABSENT)[0] for name in STORED_FIELDS)
     return Stored(
         content_hash,
         first_seen_at,
@@ -105,6 +115,7 @@ def _stored(hit: dict[str, Any]) -> Stored:
         last_change,
         document_hash,
         read_at,
+        served,
         raw=hit["_source"].get("raw") if "_source" in hit else None,
         version=hit.get("_version"),
         changed_fields=tuple(fields.get("changed_fields", ())),

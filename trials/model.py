@@ -193,6 +193,7 @@ class Trial:
     source_updated_at: str | None = None
     detail_read_at: str | None = None  # when the registry's detail was last read (CRIS)
     document_hash: str | None = None  # over the normalised document (see the sink)
+    served_hash: str | None = None  # over the record's bytes as served, when the source keeps them
 
     @property
     def id(self) -> str:

@@ -3,12 +3,45 @@ run (`indexer.run`) decides what to write and the sink (`indexer.sink`) writes i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+import orjson
+
+from indexer.errors import RecordRejected
 from trials.model import Trial
 
 Raw = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """A record as the registry served it, not decoded yet: its registry id, read from its
+    bytes without decoding the rest, and the digest of the bytes. A record whose stored
+    `served_hash` is that digest is unchanged without being decoded or hashed: decoding was
+    two thirds of an unchanged full read's time (CT.gov: pages of 1,000 studies, ~11 MB)."""
+
+    registry_id: str
+    body: bytes
+    digest: str
+
+    @classmethod
+    def of(cls, registry_id: str, body: bytes) -> Served:
+        return cls(registry_id, body, hashlib.sha256(body).hexdigest())
+
+    def decoded(self) -> Raw:
+        try:
+            value = orjson.loads(self.body)
+        except orjson.JSONDecodeError as exc:
+            raise RecordRejected(f"not JSON: {exc}") from None
+        if not isinstance(value, dict):
+            raise RecordRejected(f"not an object: {type(value).__name__}")
+        return value
+
+
+Listed = Raw | Served  # what `fetch` yields
 
 
 class Source(Protocol):
@@ -36,9 +69,10 @@ class Source(Protocol):
     # read for new and changed records, and again on a rolling basis (`indexer.refresh`).
     reads_details: bool
 
-    def fetch(self) -> AsyncIterator[Raw]:
-        """Every record of the registry (or of the configured query), page by page; pages may
-        repeat records, the run de-duplicates. Raises `SourceError` when it cannot go on."""
+    def fetch(self) -> AsyncIterator[Listed]:
+        """Every record of the registry (or of the configured query), page by page, decoded or
+        as served (`Served`); pages may repeat records, the run de-duplicates. Raises
+        `SourceError` when it cannot go on."""
         ...
 
     def identify(self, raw: Raw) -> str:

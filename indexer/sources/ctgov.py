@@ -18,11 +18,14 @@ from datetime import UTC, date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import msgspec
+import orjson
+
 from indexer.errors import BadResponse, RecordRejected
 from indexer.http import RegistryClient, query_string
 from indexer.sources import ctgov_sections as sections
 from indexer.sources import parsing, vocab
-from indexer.sources.base import Raw
+from indexer.sources.base import Listed, Raw, Served
 from trials.model import StudyPeriod, Trial, content_hash, day_start
 
 HASHED_SECTIONS = ("protocolSection", "resultsSection", "annotationSection", "documentSection")
@@ -63,28 +66,35 @@ class CtgovSource:
                 return
         self.params.append(("filter.advanced", expression))
 
-    async def fetch(self) -> AsyncIterator[Raw]:
+    async def fetch(self) -> AsyncIterator[Listed]:
         log.info("%s: reading %s, %s a page", self.name, self.scope, f"{self.per_page:,}")
         token: str | None = None
         while True:
-            studies, token = await self._page(token)
+            page = await self._page(token)
+            studies, token = page.studies, page.nextPageToken
             studies.reverse()
             while studies:  # each study leaves the page as it is yielded: no page outlives
-                yield studies.pop()  # its studies, none is held while the next one is read
+                yield _served(studies.pop())  # its studies, none is held while the next one
             if not token:
                 return
 
-    async def _page(self, token: str | None) -> tuple[list[Raw], str | None]:
-        """A page's studies and the token of the next page (None after the last, or after an
-        empty page)."""
+    async def _page(self, token: str | None) -> _Page:
+        """A page: its studies' bytes, each apart, and the token of the next page."""
         params = [*self.params, ("format", "json"), ("pageSize", self.per_page)]
         if token:
             params.append(("pageToken", token))
-        payload = await self.client.get_json(f"{self.url}/studies", query_string(params))
-        if not isinstance(payload, dict) or not isinstance(payload.get("studies"), list):
-            raise BadResponse(self.name, "no `studies` list in the response")
-        studies: list[Raw] = payload["studies"]
-        return studies, payload.get("nextPageToken") if studies else None
+        page: _Page = await self.client.get_json(
+            f"{self.url}/studies", query_string(params), decode=self._read_page
+        )
+        if not page.studies:
+            page.nextPageToken = None  # an empty page ends the crawl
+        return page
+
+    def _read_page(self, body: bytes) -> _Page:
+        try:
+            return _PAGE.decode(body)
+        except msgspec.ValidationError as exc:  # JSON, but not a page (a DecodeError: not JSON)
+            raise BadResponse(self.name, f"no `studies` list in the response ({exc})") from None
 
     def identify(self, raw: Raw) -> str:
         ident = _get(raw, "protocolSection", "identificationModule")
@@ -115,6 +125,47 @@ def _scope(query: str, since: date | None) -> str:
     """What a fetch reads, in words, for the run's log."""
     studies = f"the studies `{query}` selects" if query else "every study (the whole registry)"
     return f"{studies} updated since {since.isoformat()}" if since else f"{studies}, in full"
+
+
+class _Page(msgspec.Struct):
+    """A page of the API's answer: each study's bytes, undecoded (`msgspec.Raw`)."""
+
+    studies: list[msgspec.Raw]
+    nextPageToken: str | None = None
+
+
+class _Identification(msgspec.Struct):
+    nctId: Any = None
+
+
+class _Protocol(msgspec.Struct):
+    identificationModule: _Identification | None = None
+
+
+class _Identified(msgspec.Struct):
+    """Only what names a study: the rest of its bytes is skipped, not decoded."""
+
+    protocolSection: _Protocol | None = None
+
+
+_PAGE = msgspec.json.Decoder(_Page)
+_IDENTIFIED = msgspec.json.Decoder(_Identified)
+
+
+def _served(study: msgspec.Raw) -> Listed:
+    """A study as served, named by its NCT id; decoded at once when no id can be read that way
+    (the pipeline then rejects it, naming why, as it does any record without one)."""
+    body = bytes(study)  # its own copy: the page's buffer goes once its studies are read
+    try:
+        protocol = _IDENTIFIED.decode(body).protocolSection
+    except msgspec.ValidationError:  # a study of another shape
+        protocol = None
+    ident = protocol.identificationModule if protocol else None
+    nct = ident.nctId if ident else None
+    if not isinstance(nct, str) or not nct.strip():
+        decoded: Listed = orjson.loads(body)
+        return decoded
+    return Served.of(nct.strip(), body)
 
 
 def _get(raw: Any, *path: str) -> Any:

@@ -157,6 +157,7 @@ class TrialSchema(TrialCoreSchema):
     detail_read_at = _stamp("When the registry's detail record was last read")
     content_hash = _text("Hash of the registry's meaningful content")
     document_hash = _text("Hash of the normalised document")
+    served_hash = _text("Hash of the registry record's bytes as last served (ClinicalTrials.gov)")
 
 
 class TrialDetailSchema(TrialSchema):

@@ -13,6 +13,7 @@ import orjson
 
 from indexer.http import HttpOptions, RegistryClient
 from indexer.pipeline import normalized
+from indexer.sources.base import Served
 from indexer.sources.ctgov import CtgovSource
 from testkit.registry import records
 from testkit.registry.server import GeneratedRows, RegistryState, start_registry
@@ -114,11 +115,18 @@ async def test_the_fake_registry_serves_them_in_pages_the_source_follows() -> No
         async with aiohttp.ClientSession() as session:
             client = RegistryClient("ctgov", session, HttpOptions(timeout_s=30.0, retries=0))
             source = CtgovSource(client, f"{base}/ctgov", "", per_page=1_000)
-            ids = [source.identify(raw) async for raw in source.fetch()]
+            served = [study async for study in source.fetch()]
             sizes = [await _page_size(session, f"{base}/ctgov", asked) for asked in (7, 5_000)]
     finally:
         await runner.cleanup()
+    # each study as served: its id read from its bytes, which decode to the study itself
+    assert all(isinstance(study, Served) for study in served)
+    ids = [study.registry_id for study in served if isinstance(study, Served)]
     assert ids == [generated_nct_id(i) for i in range(1, 2_346)]
+    first = served[0]
+    assert isinstance(first, Served)
+    assert first.decoded() == ctgov_study(1)
+    assert first.digest == hashlib.sha256(orjson.dumps(ctgov_study(1))).hexdigest()
     assert len(state.requests) == 3 + 2  # pages of 1,000, 1,000, 345; then the two asked
     assert sizes == [7, 1_000]  # as many as asked, at most 1,000
 
