@@ -47,11 +47,15 @@ HOW = (
     "streams as the sync keeps batches in flight, refreshed; **full sync**: `run_source` of "
     "ctgov in a child process (`bench.indexer.child`), whose peak RSS is its own, writing "
     "history and suggestions as in production; **unchanged resync**: the same run reading the "
-    "whole registry again (`full`: every study fetched, hashed and compared with the stored "
-    "hash; a run since the last one would fetch only what changed); **bytes/doc**: the trials "
+    "whole registry again (`full`: every study fetched and compared with what is stored: by "
+    "the digest of its bytes as served, and by its content hash when those differ; a run since "
+    "the last one would fetch only what changed); **bytes/doc**: the trials "
     "index's `_stats` store over its documents, after a refresh and again after a force-merge "
     "to one segment (primaries; and every copy, replicas included); **search**: through the "
-    "API (`trials serve`), {searches}, on the force-merged index."
+    "API (`trials serve`), {searches}, on the force-merged index. Each search's facets and "
+    "exact total are counted in a request of their own, which the node's request cache keeps: "
+    "the mix repeats its 12 searches, so after the warm-up its counts come from that cache and "
+    "the times are those of ranking and fetching the pages."
 )
 
 
