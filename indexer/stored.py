@@ -16,6 +16,7 @@ from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
+# Stored's fields read from doc values (named as in the mapping)
 STORED_FIELDS = [
     "content_hash",
     "first_seen_at",
@@ -97,25 +98,8 @@ def _id_of(hit: dict[str, Any]) -> str:
 
 def _stored(hit: dict[str, Any]) -> Stored:
     fields = hit.get("fields", {})
-    (
-        content_hash,
-        first_seen_at,
-        removed_at,
-        changed_at,
-        last_change,
-        document_hash,
-        read_at,
-        served,
-    ) = (fields.get(name, _ABSENT)[0] for name in STORED_FIELDS)
     return Stored(
-        content_hash,
-        first_seen_at,
-        removed_at,
-        changed_at,
-        last_change,
-        document_hash,
-        read_at,
-        served,
+        **{name: fields.get(name, _ABSENT)[0] for name in STORED_FIELDS},
         raw=hit["_source"].get("raw") if "_source" in hit else None,
         version=hit.get("_version"),
         changed_fields=tuple(fields.get("changed_fields", ())),
