@@ -2,7 +2,8 @@
 node and on a private three-node cluster (one at a time, stopped and removed afterwards, also
 on failure), at each size: full sync against raw `_bulk`, unchanged resync against the full
 sync, peak indexer RSS, index size per document, search p50/p99 through the API
-(bench.scale.measure says how each is measured). Writes its section of bench/SCALE.md and
+(bench.scale.measure says how each is measured). Writes each node set's section of
+bench/SCALE.md as soon as it is measured (a run on one node set leaves the others') and
 prints it. The shared node is not used. Usage:
     .venv/bin/python -m bench.scale [--sizes 50000,500000] [--nodes 1,3]
 A short run while developing: --sizes 5000,20000 --nodes 1
@@ -27,7 +28,7 @@ from elasticsearch import AsyncElasticsearch
 from bench.cluster.render import merged
 from bench.reliability import machine
 from bench.scale.measure import Plan, SearchLoad, SizeRun, measure, warm_up
-from bench.scale.render import END, START, NodeSet, section
+from bench.scale.render import NodeSet, markers, section
 from testkit.elastic_node import private_cluster, private_node
 from testkit.registry.server import RegistryState, start_registry
 from trials.es import make_client
@@ -124,24 +125,22 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
-    began, load = time.monotonic(), os.getloadavg()[0]
-    sets: list[NodeSet] = []
-    described: dict[str, str] = {}
-    for nodes in args.nodes:  # one node set at a time: memory
-        with started(nodes) as urls:
-            described = described or machine.describe(urls[0])
-            sets.append(asyncio.run(on_nodes(urls, args)))
-    took = (
-        f"{_duration(time.monotonic() - began)} (1-minute load average {load:.1f} at the start, "
-        f"{os.getloadavg()[0]:.1f} at the end)"
-    )
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = " ".join(["python -m bench.scale", *argv])
-    text = section(sets, described, stamp, command, took, args.warm)
-    existing = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
-    REPORT.write_text(merged(existing, text, START, END), "utf-8")
-    print(text)
-    print(f"wrote {REPORT.relative_to(ROOT)}")
+    for nodes in args.nodes:  # one node set at a time: memory
+        began, load = time.monotonic(), os.getloadavg()[0]
+        with started(nodes) as urls:
+            described = machine.describe(urls[0])
+            node_set = asyncio.run(on_nodes(urls, args))
+        took = (
+            f"{_duration(time.monotonic() - began)} (1-minute load average {load:.1f} at the "
+            f"start, {os.getloadavg()[0]:.1f} at the end)"
+        )
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        text = section(node_set, described, stamp, command, took, args.warm)
+        existing = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+        REPORT.write_text(merged(existing, text, *markers(nodes)), "utf-8")
+        print(text)  # each node set's section as soon as it is measured: hours apart
+        print(f"wrote {REPORT.relative_to(ROOT)}", flush=True)
     return 0
 
 

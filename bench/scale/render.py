@@ -1,5 +1,7 @@
-"""bench/SCALE.md's scale section, rendered from what `bench.scale` measured; pure. Only the
-text between its markers is ours (the cluster-faults section of `bench.cluster` is kept)."""
+"""bench/SCALE.md's scale sections, one per node set, rendered from what `bench.scale`
+measured; pure. Only the text between a section's markers is ours: a run on one node set
+leaves the other node sets' sections, and the cluster-faults section of `bench.cluster`, as
+they are."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from dataclasses import dataclass
 
 from bench.scale.measure import SizeRun
 
-START = "<!-- scale-bench:start -->"
-END = "<!-- scale-bench:end -->"
+
+def markers(nodes: int) -> tuple[str, str]:
+    """The start and end markers of the section of a node set of `nodes` nodes."""
+    return f"<!-- scale-bench:{nodes}:start -->", f"<!-- scale-bench:{nodes}:end -->"
 
 
 @dataclass(frozen=True)
@@ -60,40 +64,47 @@ HOW = (
 
 
 def section(
-    sets: Sequence[NodeSet],
+    node_set: NodeSet,
     machine: Mapping[str, str],
     stamp: str,
     command: str,
     took: str,
     warm: int,
 ) -> str:
-    """The markdown between (and with) the markers."""
+    """The markdown of one node set, between (and with) its markers."""
+    start, end = markers(node_set.nodes)
     facts = ", ".join(f"{k} {v}" for k, v in machine.items())
     lines = [
-        START,
-        "## Scale: generated ClinicalTrials.gov studies (`make bench-scale`)",
+        start,
+        f"## Scale on {_nodes(node_set.nodes)}: generated ClinicalTrials.gov studies "
+        "(`make bench-scale`)",
         "",
         f"Written by `{command}` on {stamp} in {took}; machine: {facts}.",
         "",
-        HOW.format(searches=_searches(sets), warm=warm),
+        HOW.format(searches=_searches(node_set), warm=warm),
+        "",
+        f"### {_nodes(node_set.nodes)}: {node_set.described}",
+        "",
+        *_table(node_set),
+        "",
+        "### Targets",
+        "",
+        "| nodes | measure | values | ratio | target | met |",
+        "|---:|---|---|---:|---|---|",
     ]
-    for node_set in sets:
-        lines += ["", f"### {_nodes(node_set.nodes)}: {node_set.described}", "", *_table(node_set)]
-    lines += ["", "### Targets", "", "| nodes | measure | values | ratio | target | met |"]
-    lines.append("|---:|---|---|---:|---|---|")
-    for t in (t for node_set in sets for t in targets(node_set)):
+    for t in targets(node_set):
         met = "met" if t.met else "**not met**"
         ratio = f"{t.ratio:.3f}" if t.ratio < 0.2 else f"{t.ratio:.2f}"  # resyncs: ~0.1
         lines.append(f"| {t.nodes} | {t.measure} | {t.values} | {ratio} | {t.bound} | {met} |")
-    return "\n".join([*lines, END])
+    return "\n".join([*lines, end])
 
 
 def _nodes(n: int) -> str:
     return "1 node" if n == 1 else f"{n} nodes"
 
 
-def _searches(sets: Sequence[NodeSet]) -> str:
-    run = next((r for s in sets for r in s.runs), None)
+def _searches(node_set: NodeSet) -> str:
+    run = next(iter(node_set.runs), None)
     if run is None:
         return "nothing measured"
     load = run.search
