@@ -212,7 +212,8 @@ async def _searched(
     index next changes: the next page of the same search, or the same search asked by someone
     else, counts for free."""
     if counted is None:
-        return dict((await es.search(**target, **body)).body)
+        found: dict[str, Any] = (await es.search(**target, **body)).body
+        return found
     page, count = await asyncio.gather(
         es.search(**target, **body, track_total_hits=False),
         es.search(**target, **counted, size=0, track_total_hits=True, request_cache=True),

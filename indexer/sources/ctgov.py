@@ -71,7 +71,8 @@ class CtgovSource:
         token: str | None = None
         while True:
             page = await self._page(token)
-            studies, token = page.studies, page.nextPageToken
+            studies = page.studies
+            token = page.nextPageToken if studies else None  # an empty page ends the crawl
             studies.reverse()
             while studies:  # each study leaves the page as it is yielded: no page outlives
                 yield _served(studies.pop())  # its studies, none is held while the next one
@@ -86,8 +87,6 @@ class CtgovSource:
         page: _Page = await self.client.get_json(
             f"{self.url}/studies", query_string(params), decode=self._read_page
         )
-        if not page.studies:
-            page.nextPageToken = None  # an empty page ends the crawl
         return page
 
     def _read_page(self, body: bytes) -> _Page:
