@@ -4,13 +4,14 @@ reported: nothing is marked removed) or some records failed."""
 
 from __future__ import annotations
 
+from indexer.seen import SeenIds
 from indexer.sink import Sink
 from indexer.sources.base import Source
 from indexer.synclog import RunRecord
 from indexer.tally import Counts
 
 
-async def finish(src: Source, sink: Sink, seen: set[str], counts: Counts) -> list[str]:
+async def finish(src: Source, sink: Sink, seen: SeenIds, counts: Counts) -> list[str]:
     """Mark removed what a complete full fetch no longer lists; what fell short, if it did
     (then none is marked removed)."""
     if src.shortfall:

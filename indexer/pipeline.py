@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from indexer.errors import BadResponse, RecordRejected, TransientSourceError
 from indexer.refresh import DetailRefresh
+from indexer.seen import SeenIds
 from indexer.sink import Pending, Sink, WriteKind, trial_hash
 from indexer.sources.base import Listed, Raw, Served, Source
 from indexer.stored import Stored
@@ -57,7 +58,7 @@ class Batcher:
     concurrency: int
     renormalize: bool = False  # this run normalises every record again (a new normaliser)
     refresh: DetailRefresh | None = None  # which stored details to read again
-    seen: set[str] = field(default_factory=set)
+    seen: SeenIds = field(default_factory=SeenIds)
 
     async def process(self, batch: list[Listed]) -> None:
         listed = self._listed(batch)
@@ -87,9 +88,8 @@ class Batcher:
                 self.tally.counts.fetched += 1
                 self.tally.add("rejected", None, exc.reason)
                 continue
-            if key in self.seen:  # overlapping or shifted pages
+            if not self.seen.add(key):  # overlapping or shifted pages
                 continue
-            self.seen.add(key)
             self.tally.counts.fetched += 1
             found[key] = raw
         return found

@@ -34,6 +34,7 @@ from indexer.outcome import conclude, finish
 from indexer.pipeline import Batcher, batches, in_flight
 from indexer.reconcile import written_by
 from indexer.refresh import DetailRefresh
+from indexer.seen import SeenIds
 from indexer.sink import Sink
 from indexer.sources.base import Listed, Source
 from indexer.synclog import RunRecord, SyncLog
@@ -314,7 +315,7 @@ def _build(job: _Job, client_for: ClientFor, since: date | None) -> Source:
     )
 
 
-async def _sync(job: _Job, batcher: Batcher) -> set[str]:
+async def _sync(job: _Job, batcher: Batcher) -> SeenIds:
     """Fetch → batches → compare → write, reporting progress after each batch; the ids seen."""
     run, options = job.run, job.options
 

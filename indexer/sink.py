@@ -17,7 +17,7 @@ writes is the stored document read (`_before`), to diff against.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -194,7 +194,9 @@ class Sink:
         if self.history is not None and self.tally.counts.history:
             await self.es.indices.refresh(index=self.history)
 
-    async def tombstone(self, source: str, seen: set[str], live_seen: int | None = None) -> None:
+    async def tombstone(
+        self, source: str, seen: Container[str], live_seen: int | None = None
+    ) -> None:
         """Mark every live document of `source` that the complete fetch did not return.
 
         `live_seen`, when known, is how many of `seen` are live documents now; if the index
