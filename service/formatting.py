@@ -53,15 +53,14 @@ def _distinct(values: Iterable[str | None]) -> list[str]:
 def search_item(
     hit: Mapping[str, Any], near: GeoPoint | None = None, by_distance: bool = False
 ) -> dict[str, Any]:
-    """A list item with its score and highlights, and, when the search was `near` a point,
-    the distance to the trial's nearest site: the node's sort value when sorted by distance,
-    else computed from the sites' points."""
+    """A list item with its score (none when sorted by distance: the node's score is then
+    the nearness, not relevance) and highlights, and, when the search was `near` a point, the
+    distance to the trial's nearest site, computed from the sites' points."""
     item = list_item(hit["_source"])
-    item["score"] = hit.get("_score")
+    item["score"] = None if by_distance else hit.get("_score")
     item["highlight"] = hit.get("highlight", {})
     if near is not None:
-        sites = _as_list(hit["_source"].get("sites", []))
-        km = hit["sort"][0] if by_distance else nearest_km(near, sites)
+        km = nearest_km(near, _as_list(hit["_source"].get("sites", [])))
         item["distance_km"] = None if km is None else round(km, 3)
     return item
 

@@ -1,6 +1,6 @@
 """Distances for the `near` search: the point a user gives (`lat,lon`), the query's
-`geo_distance` filter and sort over the sites' points, and the distance to a trial's nearest
-site, computed here from the stored sites (no script runs in Elasticsearch)."""
+`geo_distance` filter over the sites' points, the nearest-first order, and the distance to a
+trial's nearest site, computed here from the stored sites (no script runs in Elasticsearch)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ EARTH_RADIUS_KM = 6371.0087714
 DEFAULT_WITHIN_KM = 50.0
 MAX_WITHIN_KM = 20_000.0  # about half the Earth's circumference: everywhere
 SITES_GEO = "sites.geo"
+NEARNESS_PIVOT_KM = 10  # where the nearest-first score halves (`nearness`)
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,17 @@ def within(point: GeoPoint, km: float) -> dict[str, Any]:
     return {"geo_distance": {"distance": f"{km}km", SITES_GEO: point.as_dict()}}
 
 
-def by_distance(point: GeoPoint) -> dict[str, Any]:
-    """Nearest first, by each trial's nearest site; the sort value is in kilometres."""
+def nearness(point: GeoPoint) -> dict[str, Any]:
+    """A score that falls as a trial's nearest site is farther from `point`: sorted by it,
+    trials come nearest first. Rather than a `_geo_distance` sort, which computes the
+    distance of every match (7× the time at 10× the trials, in bench.scale), the node skips
+    the sites too far to reach the page. The score is `pivot / (pivot + distance)`, a 32-bit
+    float: two sites within centimetres of the same distance may tie (then the id orders)."""
     return {
-        "_geo_distance": {
-            SITES_GEO: point.as_dict(),
-            "order": "asc",
-            "unit": "km",
-            "mode": "min",
-            "distance_type": "arc",
+        "distance_feature": {
+            "field": SITES_GEO,
+            "origin": point.as_dict(),
+            "pivot": f"{NEARNESS_PIVOT_KM}km",
         }
     }
 

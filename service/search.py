@@ -177,10 +177,10 @@ def sort_clause(sort: str, near: GeoPoint | None = None) -> list[dict[str, Any]]
     by_id = {"id": "asc"}
     if sort == "relevance":
         return [{"_score": "desc"}, newest("changed_at"), by_id]
-    if sort == "distance":
+    if sort == "distance":  # the score is the nearness alone (`search_body`)
         if near is None:
             raise ValueError("sorting by distance needs a point (near)")
-        return [geo.by_distance(near), by_id]
+        return [{"_score": "desc"}, by_id]
     return [newest(sort), by_id]
 
 
@@ -267,7 +267,12 @@ def search_body(params: SearchParams) -> dict[str, Any]:
         }
     }
     expansion = expansion_of(params.q) if params.q and params.expand else NO_EXPANSION
-    if params.q:
+    if params.effective_sort == "distance" and params.near is not None:
+        # nearest first: the words only select, the nearness alone scores
+        query["bool"]["should"] = [geo.nearness(params.near)]
+        if params.q:
+            query["bool"]["filter"].append(text_query(params.q, expansion))
+    elif params.q:
         query["bool"]["must"] = [text_query(params.q, expansion)]
     body: dict[str, Any] = {
         "query": query,
