@@ -79,8 +79,10 @@ async def measure(es: AsyncElasticsearch, plan: Plan, size: int) -> SizeRun:
     plan.registry.ctgov = GeneratedRows(size, make=ctgov_study)
     try:
         raw_s = await _raw(es, own, size)
-        full = await sync_child(_env(own, plan.registry_url), PAGE_SIZE, "source=ctgov")
-        resync = await sync_child(_env(own, plan.registry_url), PAGE_SIZE, "source=ctgov", "full")
+        full = await sync_child(sync_env(own, plan.registry_url), PAGE_SIZE, "source=ctgov")
+        resync = await sync_child(
+            sync_env(own, plan.registry_url), PAGE_SIZE, "source=ctgov", "full"
+        )
         _expect(full["counts"].get("created") == size, "full sync created", full)
         _expect(resync["counts"].get("unchanged") == size, "resync unchanged", resync)
         alias = Names.from_settings(own).trials
@@ -114,7 +116,7 @@ async def warm_up(es: AsyncElasticsearch, plan: Plan, size: int) -> None:
     await measure(es, dataclasses.replace(plan, settings=warm), size)
 
 
-def _env(settings: Settings, registry_url: str) -> dict[str, str]:
+def sync_env(settings: Settings, registry_url: str) -> dict[str, str]:
     """The sync child's settings: these nodes, prefix, shards and replicas; the whole fake
     CT.gov registry (an empty query is every study)."""
     return child_env(
