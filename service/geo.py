@@ -52,9 +52,11 @@ def within(point: GeoPoint, km: float) -> dict[str, Any]:
 def nearness(point: GeoPoint) -> dict[str, Any]:
     """A score that falls as a trial's nearest site is farther from `point`: sorted by it,
     trials come nearest first. Rather than a `_geo_distance` sort, which computes the
-    distance of every match (7× the time at 10× the trials, in bench.scale), the node skips
-    the sites too far to reach the page. The score is `pivot / (pivot + distance)`, a 32-bit
-    float: two sites within centimetres of the same distance may tie (then the id orders)."""
+    distance of every match (the node's took 37 → 234 ms from 50,000 to 500,000 generated
+    studies; 18 → 77 ms this way), the node skips the sites too far to reach the page. The
+    score is `pivot / (pivot + distance)`, a 32-bit float, so sites at nearly the same
+    distance may tie (then the id orders): within centimetres up to 50 km, metres at
+    1,000 km, about 2 km on the far side of the Earth."""
     return {
         "distance_feature": {
             "field": SITES_GEO,
