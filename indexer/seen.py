@@ -45,8 +45,7 @@ class SeenIds:
         slot, found = self._find(high, low)
         if found:
             return False
-        self._words[2 * slot] = high
-        self._words[2 * slot + 1] = low
+        self._put(slot, high, low)
         self._count += 1
         if 4 * self._count > 3 * self._slots:
             self._grow()
@@ -75,9 +74,11 @@ class SeenIds:
         for i in range(0, len(old), 2):
             high, low = old[i], old[i + 1]
             if high or low:
-                slot = self._find(high, low)[0]
-                self._words[2 * slot] = high
-                self._words[2 * slot + 1] = low
+                self._put(self._find(high, low)[0], high, low)
+
+    def _put(self, slot: int, high: int, low: int) -> None:
+        self._words[2 * slot] = high
+        self._words[2 * slot + 1] = low
 
 
 def _digest(key: str) -> tuple[int, int]:

@@ -30,7 +30,8 @@ QUERIES: tuple[dict[str, str], ...] = (
     {"q": "magnetic resonance imaging", "sex": "female"},
     {"near": "37.5665,126.978", "within_km": "50"},
 )
-PAGES = 5  # each search is asked for its first five pages of 20, in turn
+PAGES = 5  # each search is asked for its first five pages of LIMIT, in turn
+LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Latency:
 def query(n: int) -> dict[str, str]:
     """Request `n` of the mix: every search in turn, then their next page."""
     page = (n // len(QUERIES)) % PAGES
-    return {**QUERIES[n % len(QUERIES)], "limit": "20", "offset": str(page * 20)}
+    return {**QUERIES[n % len(QUERIES)], "limit": str(LIMIT), "offset": str(page * LIMIT)}
 
 
 async def latency(settings: Settings, concurrency: int, seconds: float, warmup: float) -> Latency:

@@ -20,7 +20,7 @@ from elasticsearch import AsyncElasticsearch
 
 from bench.indexer.child import sync_child
 from bench.scale.measure import PAGE_SIZE, SLOW, sync_env
-from bench.scale.search import PAGES, QUERIES
+from bench.scale.search import LIMIT, PAGES, QUERIES
 from service.paging import load_pairs
 from service.params import search_params
 from service.schemas.trials import TrialSearchQuerySchema
@@ -32,8 +32,6 @@ from trials.es import make_client
 from trials.indices import Names
 from trials.settings import Settings
 
-PAGE = 20
-
 
 def page_body(query: dict[str, str]) -> dict[str, Any]:
     """The page search the API sends for `query` (its facets are counted apart)."""
@@ -41,13 +39,13 @@ def page_body(query: dict[str, str]) -> dict[str, Any]:
     body = search_body(search_params(parsed))
     body.pop("aggs")
     body["_source"] = body.pop("source")
-    return {**body, "size": PAGE, "track_total_hits": False}
+    return {**body, "size": LIMIT, "track_total_hits": False}
 
 
 async def median_took(es: AsyncElasticsearch, index: str, body: dict[str, Any]) -> float:
     took = []
     for page in range(PAGES):
-        paged = {**body, "from": page * PAGE}
+        paged = {**body, "from": page * LIMIT}
         found = await es.search(index=index, body=paged, request_cache=False)
         took.append(found["took"])
     return statistics.median(took)
