@@ -43,6 +43,11 @@ class Paging:
     query: tuple[tuple[str, str], ...] = ()  # the other parameters, canonical
     began: datetime = datetime.min.replace(tzinfo=UTC)
 
+    @property
+    def end(self) -> int | None:
+        """Where an offset page ends; None for a walk, which has no fixed place."""
+        return None if self.walk else self.offset + self.limit
+
 
 class Plan(NamedTuple):
     """A list's query body (query, sort with a unique tiebreaker, …), the function that turns

@@ -12,6 +12,7 @@ from typing import Any
 
 from service import concept_facet, filters, geo
 from service.expansion import (
+    CONCEPT_BOOST,
     LABEL_FIELDS,
     NO_EXPANSION,
     Expansion,
@@ -29,6 +30,10 @@ from trials.registries import registry_of_id
 # criteria, outcomes) and the organisations around a trial count least: a word there says
 # less about what the trial is.
 REGISTRY_ID_BOOST = 8
+# How many hits of each shard a relevance page's first phase hands to the exact ranking
+# (`first_phase`). Measured on 500,000 generated studies: of the first 100 hits of the bench
+# searches, the two phases and the exact ranking scored 92 to 100 alike, position by position.
+RESCORE_WINDOW = 500
 TEXT_FIELDS = (
     "title^3",
     "title.en^3",
@@ -172,11 +177,15 @@ def list_source(near: GeoPoint | None = None) -> dict[str, list[str]]:
 
 
 def sort_clause(sort: str, near: GeoPoint | None = None) -> list[dict[str, Any]]:
-    """Newest first (nearest first for `distance`, best first for `relevance`), with `id` as
-    the unique tie-breaker, so pages never overlap."""
+    """Newest first (nearest first for `distance`), with `id` as the unique tie-breaker, so
+    pages never overlap.
+
+    `relevance` is the score alone, equal scores in index order: the node rescores only under
+    that order (`rescored`), and it is the order a cursor walk's point in time keeps too (it
+    adds `_shard_doc`), so offset pages and walks agree."""
     by_id = {"id": "asc"}
     if sort == "relevance":
-        return [{"_score": "desc"}, newest("changed_at"), by_id]
+        return [{"_score": "desc"}]
     if sort == "distance":  # the score is the nearness alone (`search_body`)
         if near is None:
             raise ValueError("sorting by distance needs a point (near)")
@@ -201,33 +210,64 @@ def text_query(q: str, expansion: Expansion = NO_EXPANSION) -> dict[str, Any]:
     ending in a particle would require a word no document has. The registry id, a keyword,
     is matched as typed. The concepts `q` mentions widen it (`service.expansion`)."""
     text = analysed_text(q)
+    words = _words(text, "best_fields")
+    words["multi_match"]["tie_breaker"] = 0.3
     query = {
         "bool": {
-            "must": [
-                {
-                    "dis_max": {
-                        "queries": [
-                            {
-                                "multi_match": {
-                                    "query": text,
-                                    "fields": list(TEXT_FIELDS),
-                                    "type": "best_fields",
-                                    "operator": "or",
-                                    "minimum_should_match": "3<75%",
-                                    "tie_breaker": 0.3,
-                                }
-                            },
-                            {"match": {"registry_id": {"query": q, "boost": REGISTRY_ID_BOOST}}},
-                        ]
-                    }
-                }
-            ],
-            "should": [
-                {"multi_match": {"query": text, "fields": list(PHRASE_FIELDS), "type": "phrase"}}
-            ],
+            "must": [{"dis_max": {"queries": [words, _registry_id(q)]}}],
+            "should": [_phrases(text)],
         }
     }
     return widened(query, expansion)
+
+
+def first_phase(q: str, expansion: Expansion = NO_EXPANSION) -> dict[str, Any]:
+    """What a relevance page's candidates are found by: the same trials as `text_query`,
+    scored close to it by one flat sum (each field's words, the registry id, the phrases, the
+    concepts when a trial carries them all).
+
+    The node can bound a flat sum clause by clause and skip the blocks of hits that cannot
+    reach the page; it cannot bound `text_query` usefully (a tie-breaker, nested sums), so it
+    scores every match, and that grows with the registry. The page is then ranked by
+    `text_query` itself over the best `RESCORE_WINDOW` candidates (`rescored`).
+
+    Same trials: a phrase matches only where all its words are (so `_words` does too), and
+    `carries_all` is how `widened` finds a trial the words miss."""
+    text = analysed_text(q)
+    should = [_words(text, "most_fields"), _registry_id(q), _phrases(text)]
+    if expansion:
+        weight = CONCEPT_BOOST * len(expansion.ids)
+        should.append({"constant_score": {"filter": expansion.carries_all(), "boost": weight}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def rescored(exact: dict[str, Any]) -> dict[str, Any]:
+    """Ranks the first phase's best `RESCORE_WINDOW` hits (of each shard) by `exact` alone:
+    their scores are the ones `exact` gives."""
+    return {
+        "window_size": RESCORE_WINDOW,
+        "query": {"rescore_query": exact, "query_weight": 0.0, "rescore_query_weight": 1.0},
+    }
+
+
+def _words(text: str, kind: str) -> dict[str, Any]:
+    return {
+        "multi_match": {
+            "query": text,
+            "fields": list(TEXT_FIELDS),
+            "type": kind,
+            "operator": "or",
+            "minimum_should_match": "3<75%",
+        }
+    }
+
+
+def _registry_id(q: str) -> dict[str, Any]:
+    return {"match": {"registry_id": {"query": q, "boost": REGISTRY_ID_BOOST}}}
+
+
+def _phrases(text: str) -> dict[str, Any]:
+    return {"multi_match": {"query": text, "fields": list(PHRASE_FIELDS), "type": "phrase"}}
 
 
 def field_query(name: str, q: str) -> dict[str, Any]:
@@ -259,7 +299,11 @@ def search_filters(params: SearchParams) -> list[dict[str, Any]]:
     ]
 
 
-def search_body(params: SearchParams) -> dict[str, Any]:
+def search_body(params: SearchParams, page_end: int | None = None) -> dict[str, Any]:
+    """The search of `params`. `page_end` is where an offset page ends (offset + limit);
+    None for a cursor walk or an export. A relevance page that ends within `RESCORE_WINDOW`
+    is ranked in two phases (`first_phase`, `rescored`); any other reads `text_query` whole,
+    which orders every match exactly as the two phases order the window."""
     query: dict[str, Any] = {
         "bool": {
             "filter": search_filters(params),
@@ -267,19 +311,31 @@ def search_body(params: SearchParams) -> dict[str, Any]:
         }
     }
     expansion = expansion_of(params.q) if params.q and params.expand else NO_EXPANSION
+    two_phases = False
     if params.effective_sort == "distance" and params.near is not None:
         # nearest first: the words only select, the nearness alone scores
         query["bool"]["should"] = [geo.nearness(params.near)]
         if params.q:
             query["bool"]["filter"].append(text_query(params.q, expansion))
     elif params.q:
-        query["bool"]["must"] = [text_query(params.q, expansion)]
+        exact = text_query(params.q, expansion)
+        if params.effective_sort == "relevance" and page_end is not None:
+            two_phases = page_end <= RESCORE_WINDOW
+        query["bool"]["must"] = [first_phase(params.q, expansion) if two_phases else exact]
     body: dict[str, Any] = {
         "query": query,
-        "sort": sort_clause(params.effective_sort, params.near),
+        # without words every score is equal: relevance is then newest first
+        "sort": sort_clause(
+            params.effective_sort
+            if params.q or params.effective_sort != "relevance"
+            else "changed_at",
+            params.near,
+        ),
         "aggs": {name: facet_agg(name, f) for name, f in FACETS.items()},
         "source": list_source(params.near),
     }
+    if two_phases:
+        body["rescore"] = rescored(exact)
     if params.q:
         body["highlight"] = highlight(params.q, expansion)
     return body

@@ -2,9 +2,11 @@
 bench.scale's mix (the page request the API sends, without its counts), at each size, on one
 private node. Each size is synced through the real ctgov source from the generated registry
 and force-merged, as bench.scale does; after a warm-up round, each search is asked for its
-first five pages and the median `took` printed (request cache off). Prints a table; writes
+first five pages and the median `took` printed (request cache off), with how many of those
+100 hits the pages score as the exact ranking does (`agreement`). Prints a table; writes
 nothing. Usage:
     .venv/bin/python -m bench.scale.took [--sizes 50000,500000]
+    .venv/bin/python -m bench.scale.took --aliases A,B   (indices built before, on TRIALS_ES_URL)
 """
 
 from __future__ import annotations
@@ -33,22 +35,42 @@ from trials.indices import Names
 from trials.settings import Settings
 
 
-def page_body(query: dict[str, str]) -> dict[str, Any]:
-    """The page search the API sends for `query` (its facets are counted apart)."""
-    parsed = load_pairs(TrialSearchQuerySchema(), tuple(query.items()))
-    body = search_body(search_params(parsed))
+def page_body(query: dict[str, str], page: int) -> dict[str, Any]:
+    """The search the API sends for page `page` of `query` (its facets are counted apart)."""
+    offset = page * LIMIT
+    body = search_body(search_params(_parsed(query)), page_end=offset + LIMIT)
     body.pop("aggs")
     body["_source"] = body.pop("source")
-    return {**body, "size": LIMIT, "track_total_hits": False}
+    return {**body, "from": offset, "size": LIMIT, "track_total_hits": False}
 
 
-async def median_took(es: AsyncElasticsearch, index: str, body: dict[str, Any]) -> float:
-    took = []
+async def median_took(es: AsyncElasticsearch, index: str, query: dict[str, str]) -> float:
+    took: list[float] = []
     for page in range(PAGES):
-        paged = {**body, "from": page * LIMIT}
-        found = await es.search(index=index, body=paged, request_cache=False)
+        found = await es.search(index=index, body=page_body(query, page), request_cache=False)
         took.append(found["took"])
     return statistics.median(took)
+
+
+async def agreement(es: AsyncElasticsearch, index: str, query: dict[str, str]) -> int:
+    """Of the first PAGES × LIMIT hits, how many the API's pages score as the exact ranking
+    does (`search_body` without a page end), place by place: what ranking a relevance page in
+    two phases gives up (ties may list other trials, with the same scores)."""
+    size = PAGES * LIMIT
+    exact = {**page_body(query, 0), "size": size}
+    exact["query"] = search_body(search_params(_parsed(query)))["query"]
+    exact.pop("rescore", None)
+    found = await es.search(index=index, body=exact, request_cache=False)
+    expected = [hit["_score"] for hit in found["hits"]["hits"]]
+    paged = []
+    for page in range(PAGES):
+        found = await es.search(index=index, body=page_body(query, page), request_cache=False)
+        paged += [hit["_score"] for hit in found["hits"]["hits"]]
+    return sum(1 for a, b in zip(expected, paged, strict=False) if a == b)
+
+
+def _parsed(query: dict[str, str]) -> dict[str, Any]:
+    return load_pairs(TrialSearchQuerySchema(), tuple(query.items()))
 
 
 async def built(es: AsyncElasticsearch, settings: Settings, size: int) -> str:
@@ -75,25 +97,45 @@ async def main(sizes: list[int]) -> None:
         )
         es = make_client(settings)
         try:
-            aliases = [await built(es, settings, size) for size in sizes]
-            for alias in aliases:  # a new node's first searches (JIT, caches) are slower
-                for query in QUERIES:
-                    await median_took(es, alias, page_body(query))
-            print("search".ljust(52) + "".join(f"{size:>12,}" for size in sizes) + "   (ms)")
-            sums = [0.0] * len(sizes)
-            for query in QUERIES:
-                body = page_body(query)
-                took = [await median_took(es, alias, body) for alias in aliases]
-                sums = [s + t for s, t in zip(sums, took, strict=True)]
-                label = json.dumps(query, ensure_ascii=False)[:50]
-                print(label.ljust(52) + "".join(f"{t:12.0f}" for t in took), flush=True)
-            print("sum".ljust(52) + "".join(f"{s:12.0f}" for s in sums))
+            await report(es, [await built(es, settings, size) for size in sizes])
         finally:
             await es.close()
+
+
+async def report(es: AsyncElasticsearch, aliases: list[str]) -> None:
+    for alias in aliases:  # a new node's first searches (JIT, caches) are slower
+        for query in QUERIES:
+            await median_took(es, alias, query)
+    size = PAGES * LIMIT
+    print("search".ljust(52) + "".join(f"{a[-12:]:>12}" for a in aliases) + "   (ms)", end="")
+    print(f"   same score as exact, of {size}")
+    sums = [0.0] * len(aliases)
+    for query in QUERIES:
+        took = [await median_took(es, alias, query) for alias in aliases]
+        same = [await agreement(es, alias, query) for alias in aliases]
+        sums = [s + t for s, t in zip(sums, took, strict=True)]
+        label = json.dumps(query, ensure_ascii=False)[:50]
+        print(label.ljust(52) + "".join(f"{t:12.0f}" for t in took), end="")
+        print("".join(f"{n:8}" for n in same), flush=True)
+    print("sum".ljust(52) + "".join(f"{s:12.0f}" for s in sums))
+
+
+async def on_node(aliases: list[str]) -> None:
+    es = make_client(dataclasses.replace(Settings.from_env(), es_timeout_s=120.0))
+    try:
+        await report(es, aliases)
+    finally:
+        await es.close()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50000,500000")
+    parser.add_argument(
+        "--aliases", help="measure these trials aliases on TRIALS_ES_URL's node, built before"
+    )
     args = parser.parse_args()
-    asyncio.run(main([int(size) for size in args.sizes.split(",")]))
+    if args.aliases:
+        asyncio.run(on_node(args.aliases.split(",")))
+    else:
+        asyncio.run(main([int(size) for size in args.sizes.split(",")]))

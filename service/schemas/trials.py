@@ -196,10 +196,10 @@ class TrialSearchQuerySchema(Schema):
     sort = fields.String(
         validate=validate.OneOf(SORTS),
         metadata={
-            "description": "relevance (default when q is given), distance (nearest first; "
-            "only with near, and its default without q), changed_at (default otherwise), "
-            "registered_at or source_updated_at (the registry's dates); newest first, ties "
-            "broken by id."
+            "description": "relevance (default when q is given; equal scores in index order), "
+            "distance (nearest first; only with near, and its default without q), changed_at "
+            "(default otherwise), registered_at or source_updated_at (the registry's dates); "
+            "newest first, ties broken by id."
         },
     )
     facets = fields.Boolean(

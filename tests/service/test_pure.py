@@ -13,8 +13,17 @@ from hypothesis import strategies as st
 
 from service.conditional import not_modified
 from service.cursor import CursorCodec, CursorState, InvalidCursor
+from service.expansion import CONCEPT_BOOST, expansion_of
 from service.recent import RecentParams, recent_body
-from service.search import HIGHLIGHT_FIELDS, SearchParams, registry_doc_id, search_body
+from service.search import (
+    HIGHLIGHT_FIELDS,
+    RESCORE_WINDOW,
+    SearchParams,
+    first_phase,
+    registry_doc_id,
+    search_body,
+    sort_clause,
+)
 from service.timewindow import SEOUL, parse_instant, window
 
 STATE = CursorState(
@@ -117,13 +126,52 @@ def test_search_body_shape() -> None:
     assert must["should"][0]["multi_match"]["type"] == "phrase"
     assert {"terms": {"source": ["cris"]}} in body["query"]["bool"]["filter"]
     assert body["query"]["bool"]["must_not"] == [{"exists": {"field": "removed_at"}}]
-    assert body["sort"][0] == {"_score": "desc"}
-    assert body["sort"][-1] == {"id": "asc"}
+    assert body["sort"] == [{"_score": "desc"}]  # equal scores in index order (sort_clause)
+    assert "rescore" not in body  # no page end: a walk, read by the exact ranking
     assert list(body["aggs"]) == [
         *("phase", "status", "source", "department"),
         *("region", "country", "sex", "condition"),
     ]
     assert "highlight" in body
+
+
+def test_a_relevance_page_within_the_window_is_ranked_in_two_phases() -> None:
+    params = SearchParams(q="폐암 수술")
+    exact = search_body(params)["query"]["bool"]["must"][0]
+    body = search_body(params, page_end=RESCORE_WINDOW)
+    assert body["query"]["bool"]["must"] == [first_phase("폐암 수술", expansion_of("폐암 수술"))]
+    assert body["rescore"] == {
+        "window_size": RESCORE_WINDOW,
+        "query": {"rescore_query": exact, "query_weight": 0.0, "rescore_query_weight": 1.0},
+    }
+    assert body["sort"] == [{"_score": "desc"}]  # the node rescores under no other sort
+    # a page past the window, and any order but relevance, read the exact ranking
+    for later in (
+        search_body(params, page_end=RESCORE_WINDOW + 1),
+        search_body(SearchParams(q="폐암 수술", sort="changed_at"), page_end=20),
+    ):
+        assert later["query"]["bool"]["must"] == [exact]
+        assert "rescore" not in later
+
+
+def test_the_first_phase_is_one_flat_sum() -> None:
+    """Each clause a leaf the node can bound (no tie-breaker, no nested sum), and the concepts
+    counted only for a trial that carries them all (`widened` finds no other through them)."""
+    expansion = expansion_of("폐암 수술")
+    assert len(expansion.ids) == 2
+    should = first_phase("폐암 수술", expansion)["bool"]["should"]
+    words, registry_id, phrases, concepts = should
+    assert words["multi_match"]["type"] == "most_fields"
+    assert "tie_breaker" not in words["multi_match"]
+    assert registry_id == {"match": {"registry_id": {"query": "폐암 수술", "boost": 8}}}
+    assert phrases["multi_match"]["type"] == "phrase"
+    assert concepts["constant_score"]["filter"] == expansion.carries_all()
+    assert concepts["constant_score"]["boost"] == 2 * CONCEPT_BOOST
+    assert len(first_phase("폐암 수술")["bool"]["should"]) == 3  # no expansion, no concepts
+
+
+def test_relevance_without_words_is_newest_first() -> None:
+    assert search_body(SearchParams(sort="relevance"))["sort"] == sort_clause("changed_at")
 
 
 def test_each_field_is_highlighted_by_its_own_query() -> None:
