@@ -12,6 +12,7 @@ expires 5 minutes after its most recent page.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +48,16 @@ class Paging:
     def end(self) -> int | None:
         """Where an offset page ends; None for a walk, which has no fixed place."""
         return None if self.walk else self.offset + self.limit
+
+    @property
+    def preference(self) -> str:
+        """Which shard copies serve the offset pages of this search: the same ones for every
+        page. Copies merge their own segments, so they can list equal scores in other orders
+        (relevance breaks ties in index order) and score slightly apart (each counts its own
+        deleted documents); pages from two copies could repeat or skip a trial. A walk needs
+        none: its point in time holds its copies."""
+        digest = hashlib.blake2b(repr(self.query).encode(), digest_size=8).hexdigest()
+        return f"search-{digest}"
 
 
 class Plan(NamedTuple):
@@ -172,7 +183,8 @@ async def fetch_page(
     """A page of hits; with `counted`, the exact total and its aggregations too."""
     if not paging.walk:
         at = {"from_": paging.offset, "size": paging.limit}
-        found = await _searched(es, {"index": index}, {**at, **body}, counted)
+        routed = {"index": index, "preference": paging.preference}
+        found = await _searched(es, routed, {**at, **body}, counted)
         return Fetched(found, found["hits"]["hits"], paging.offset, None)
     state = paging.state
     pit = state.pit if state else await _open_pit(es, index)
