@@ -50,7 +50,8 @@ def read_junit(path: Path) -> list[Outcome]:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         outcomes, evidence, code = run_tests(Path(tmp))
-    described = machine.describe(Settings.from_env().es_hosts[0])
+    started = next((e for e in evidence if e.get("test") == "cluster start"), {})
+    described = machine.describe(Settings.from_env().es_hosts[0], started.get("elasticsearch"))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     existing = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
     REPORT.write_text(merged(existing, section(outcomes, evidence, described, stamp)), "utf-8")

@@ -23,7 +23,8 @@ def _memory_gib() -> float:
     return 0.0
 
 
-def _es_version(es_url: str) -> str:
+def es_version(es_url: str) -> str:
+    """The version of the node at `es_url`, or why it could not be read."""
     try:
         with urllib.request.urlopen(f"{es_url}/_nodes/_local", timeout=10) as response:
             nodes = json.load(response)["nodes"]
@@ -32,12 +33,14 @@ def _es_version(es_url: str) -> str:
         return f"unknown ({type(exc).__name__})"
 
 
-def describe(es_url: str) -> dict[str, str]:
+def describe(es_url: str, version: str | None = None) -> dict[str, str]:
+    """The machine, and the Elasticsearch version: `version` when the caller read it while
+    its node ran, else read from the node at `es_url`."""
     return {
         "cores": str(os.cpu_count()),
         "cpu": _cpu_model(),
         "memory": f"{_memory_gib():.1f} GiB",
         "kernel": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "elasticsearch": _es_version(es_url),
+        "elasticsearch": version or es_version(es_url),
     }

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from elasticsearch import AsyncElasticsearch
 
+from bench.reliability.machine import es_version
 from localnode.cluster import LocalCluster
 from testkit.elastic_node import private_cluster
 from tests.cluster.evidence import measured
@@ -30,7 +31,9 @@ _numbers = itertools.count(1)
 def cluster() -> Iterator[LocalCluster]:
     began = time.monotonic()
     with private_cluster(SIZE) as started:
-        measured(test="cluster start", nodes=SIZE, seconds=round(time.monotonic() - began, 1))
+        seconds = round(time.monotonic() - began, 1)
+        version = es_version(started.urls[0])  # the report is written after the cluster stops
+        measured(test="cluster start", nodes=SIZE, seconds=seconds, elasticsearch=version)
         yield started
 
 
