@@ -159,7 +159,10 @@ class SearchParams:
 
     @property
     def effective_sort(self) -> str:
-        """relevance with a query, else nearest first around `near`, else newest change."""
+        """relevance with a query, else nearest first around `near`, else newest change.
+        Relevance without words is newest change too: every score is equal."""
+        if self.sort == "relevance" and not self.q:
+            return "changed_at"
         if self.sort:
             return self.sort
         if self.q:
@@ -324,13 +327,7 @@ def search_body(params: SearchParams, page_end: int | None = None) -> dict[str, 
         query["bool"]["must"] = [first_phase(params.q, expansion) if two_phases else exact]
     body: dict[str, Any] = {
         "query": query,
-        # without words every score is equal: relevance is then newest first
-        "sort": sort_clause(
-            params.effective_sort
-            if params.q or params.effective_sort != "relevance"
-            else "changed_at",
-            params.near,
-        ),
+        "sort": sort_clause(params.effective_sort, params.near),
         "aggs": {name: facet_agg(name, f) for name, f in FACETS.items()},
         "source": list_source(params.near),
     }

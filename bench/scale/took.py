@@ -56,11 +56,9 @@ async def agreement(es: AsyncElasticsearch, index: str, query: dict[str, str]) -
     """Of the first PAGES × LIMIT hits, how many the API's pages score as the exact ranking
     does (`search_body` without a page end), place by place: what ranking a relevance page in
     two phases gives up (ties may list other trials, with the same scores)."""
-    size = PAGES * LIMIT
-    exact = {**page_body(query, 0), "size": size}
-    exact["query"] = search_body(search_params(_parsed(query)))["query"]
-    exact.pop("rescore", None)
-    found = await es.search(index=index, body=exact, request_cache=False)
+    exact = search_body(search_params(_parsed(query)))  # no page end: the exact ranking
+    body = {"query": exact["query"], "sort": exact["sort"], "size": PAGES * LIMIT}
+    found = await es.search(index=index, body={**body, "_source": False}, request_cache=False)
     expected = [hit["_score"] for hit in found["hits"]["hits"]]
     paged = []
     for page in range(PAGES):
