@@ -232,7 +232,9 @@ def first_phase(q: str, expansion: Expansion = NO_EXPANSION) -> dict[str, Any]:
     The node can bound a flat sum clause by clause and skip the blocks of hits that cannot
     reach the page; it cannot bound `text_query` usefully (a tie-breaker, nested sums), so it
     scores every match, and that grows with the registry. The page is then ranked by
-    `text_query` itself over the best `RESCORE_WINDOW` candidates (`rescored`).
+    `text_query` itself over the best `RESCORE_WINDOW` candidates (`rescored`). The bound is
+    tight for one word; several words make each field a conjunction, bounded loosely, so the
+    first phase of such searches still grew about 3× from 50,000 to 500,000 generated studies.
 
     Same trials: a phrase matches only where all its words are (so `_words` does too), and
     `carries_all` is how `widened` finds a trial the words miss."""

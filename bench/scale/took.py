@@ -44,27 +44,31 @@ def page_body(query: dict[str, str], page: int) -> dict[str, Any]:
     return {**body, "from": offset, "size": LIMIT, "track_total_hits": False}
 
 
-async def median_took(es: AsyncElasticsearch, index: str, query: dict[str, str]) -> float:
+async def paged(
+    es: AsyncElasticsearch, index: str, query: dict[str, str]
+) -> tuple[float, list[float]]:
+    """The median `took` of the first PAGES pages of `query`, and their hits' scores in order."""
     took: list[float] = []
+    scores: list[float] = []
     for page in range(PAGES):
         found = await es.search(index=index, body=page_body(query, page), request_cache=False)
         took.append(found["took"])
-    return statistics.median(took)
+        scores += [hit["_score"] for hit in found["hits"]["hits"]]
+    return statistics.median(took), scores
 
 
-async def agreement(es: AsyncElasticsearch, index: str, query: dict[str, str]) -> int:
-    """Of the first PAGES × LIMIT hits, how many the API's pages score as the exact ranking
-    does (`search_body` without a page end), place by place: what ranking a relevance page in
-    two phases gives up (ties may list other trials, with the same scores)."""
+async def agreement(
+    es: AsyncElasticsearch, index: str, query: dict[str, str], scores: list[float]
+) -> int:
+    """Of the first PAGES × LIMIT hits, how many the API's pages (`scores`, from `paged`) score
+    as the exact ranking does (`search_body` without a page end), place by place: what ranking
+    a relevance page in two phases gives up (ties may list other trials, with the same
+    scores)."""
     exact = search_body(search_params(_parsed(query)))  # no page end: the exact ranking
     body = {"query": exact["query"], "sort": exact["sort"], "size": PAGES * LIMIT}
     found = await es.search(index=index, body={**body, "_source": False}, request_cache=False)
     expected = [hit["_score"] for hit in found["hits"]["hits"]]
-    paged = []
-    for page in range(PAGES):
-        found = await es.search(index=index, body=page_body(query, page), request_cache=False)
-        paged += [hit["_score"] for hit in found["hits"]["hits"]]
-    return sum(1 for a, b in zip(expected, paged, strict=False) if a == b)
+    return sum(1 for a, b in zip(expected, scores, strict=False) if a == b)
 
 
 def _parsed(query: dict[str, str]) -> dict[str, Any]:
@@ -103,14 +107,15 @@ async def main(sizes: list[int]) -> None:
 async def report(es: AsyncElasticsearch, aliases: list[str]) -> None:
     for alias in aliases:  # a new node's first searches (JIT, caches) are slower
         for query in QUERIES:
-            await median_took(es, alias, query)
+            await paged(es, alias, query)
     size = PAGES * LIMIT
     print("search".ljust(52) + "".join(f"{a[-12:]:>12}" for a in aliases) + "   (ms)", end="")
     print(f"   same score as exact, of {size}")
     sums = [0.0] * len(aliases)
     for query in QUERIES:
-        took = [await median_took(es, alias, query) for alias in aliases]
-        same = [await agreement(es, alias, query) for alias in aliases]
+        measured = [(alias, *await paged(es, alias, query)) for alias in aliases]
+        took = [median for _, median, _ in measured]
+        same = [await agreement(es, alias, query, scores) for alias, _, scores in measured]
         sums = [s + t for s, t in zip(sums, took, strict=True)]
         label = json.dumps(query, ensure_ascii=False)[:50]
         print(label.ljust(52) + "".join(f"{t:12.0f}" for t in took), end="")
