@@ -53,8 +53,8 @@ def _distinct(values: Iterable[str | None]) -> list[str]:
 def search_item(
     hit: Mapping[str, Any], near: GeoPoint | None = None, by_distance: bool = False
 ) -> dict[str, Any]:
-    """A list item with its score (none when sorted by distance: the node's score is then
-    the nearness, not relevance) and highlights, and, when the search was `near` a point, the
+    """A list item with its score (none when sorted by distance: there is no relevance to
+    show) and highlights, and, when the search was `near` a point, the
     distance to the trial's nearest site, computed from the sites' points."""
     item = list_item(hit["_source"])
     item["score"] = None if by_distance else hit.get("_score")

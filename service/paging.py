@@ -45,11 +45,6 @@ class Paging:
     began: datetime = datetime.min.replace(tzinfo=UTC)
 
     @property
-    def end(self) -> int | None:
-        """Where an offset page ends; None for a walk, which has no fixed place."""
-        return None if self.walk else self.offset + self.limit
-
-    @property
     def preference(self) -> str:
         """Which shard copies serve the offset pages of this search: the same ones for every
         page. Copies merge their own segments, so they can list equal scores in other orders

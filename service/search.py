@@ -12,67 +12,39 @@ from typing import Any
 
 from service import concept_facet, filters, geo
 from service.expansion import (
-    CONCEPT_BOOST,
     LABEL_FIELDS,
     NO_EXPANSION,
     Expansion,
+    concepts_clause,
     expansion_of,
     label_highlight,
-    widened,
 )
 from service.geo import DEFAULT_WITHIN_KM, GeoPoint
 from service.timewindow import Window
 from trials.model import doc_id
 from trials.registries import registry_of_id
 
-# Titles weigh most, then the official title, then conditions and keywords; the registry id
-# matches exactly (its keyword field is lower-cased). Long texts (description, eligibility
-# criteria, outcomes) and the organisations around a trial count least: a word there says
-# less about what the trial is.
+# Every searched text field is copied at index time into one of three fields by what it
+# says about a trial (mappings/trials.json, `copy_to`): its titles weigh most, then its subject
+# (conditions, keywords, interventions), then its whole text (`text_all`, the titles and the
+# subject too: where a word anywhere in the trial is found), each read in Korean and in
+# English (`.en`). The words, the registry id and the concepts are one flat sum of leaves the
+# node can bound, so it skips the hits that cannot reach a page instead of scoring every
+# match: the bench's twelve pages took the node 238 → 285 ms in all from 50,000 to 500,000
+# generated studies (1.2×), where the 27 fields they are copied from, phrases and a nested
+# concept bonus, ranked in two phases, took 325 → 683 ms (`python -m bench.scale.took`).
+# The registry id matches exactly (its keyword field is lower-cased).
 REGISTRY_ID_BOOST = 8
-# How many hits of each shard a relevance page's first phase hands to the exact ranking
-# (`first_phase`). Measured on 500,000 generated studies: of the first 100 hits of the bench
-# searches, the two phases and the exact ranking scored 92 to 100 alike, position by position.
-RESCORE_WINDOW = 500
 TEXT_FIELDS = (
-    "title^3",
-    "title.en^3",
-    "title_ko^3",
-    "title_en^3",
-    "title_en.ko^3",
-    "official_title^2.5",
-    "official_title.en^2.5",
-    "conditions^2",
-    "conditions.en^2",
-    "keywords^1.8",
-    "keywords.en^1.8",
-    "interventions^2",
-    "interventions.en^2",
-    "summary",
-    "summary.en",
-    "institution",
-    "sponsor",
-    "sites.name",
-    "department.text",
-    "description^0.7",
-    "description.en^0.7",
-    "eligibility.criteria^0.5",
-    "eligibility.criteria.en^0.5",
-    "outcomes.measure^0.3",
-    "outcomes.measure.en^0.3",
-    "collaborators^0.5",
-    "funding^0.5",
+    "text_titles^3",
+    "text_titles.en^3",
+    "text_subject^2",
+    "text_subject.en^2",
+    "text_all",
+    "text_all.en",
 )
-PHRASE_FIELDS = (
-    "title^6",
-    "title.en^6",
-    "title_ko^6",
-    "title_en^6",
-    "official_title^5",
-    "official_title.en^5",
-    "summary^2",
-    "summary.en^2",
-)
+# The share of a query's words a field must hold: all of up to three, else three quarters
+WORDS_MATCHED = "3<75%"
 # Highlighted fields, with their own fragment options where the defaults (up to 3 fragments
 # of 150 characters) do not fit: a long description shows one passage.
 HIGHLIGHT_FIELDS: dict[str, dict[str, int]] = {
@@ -183,16 +155,17 @@ def sort_clause(sort: str, near: GeoPoint | None = None) -> list[dict[str, Any]]
     """Newest first (nearest first for `distance`), with `id` as the unique tie-breaker, so
     pages never overlap.
 
-    `relevance` is the score alone, equal scores in index order: the node rescores only under
-    that order (`rescored`), and it is the order a cursor walk's point in time keeps too (it
-    adds `_shard_doc`), so offset pages and walks agree."""
+    `relevance` is the score alone, equal scores in index order: the node can then skip the
+    hits that cannot beat the page's last (a tie-breaker would make every tie a candidate),
+    and it is the order a cursor walk's point in time keeps too (it adds `_shard_doc`), so
+    offset pages and walks agree."""
     by_id = {"id": "asc"}
     if sort == "relevance":
         return [{"_score": "desc"}]
-    if sort == "distance":  # the score is the nearness alone (`search_body`)
+    if sort == "distance":
         if near is None:
             raise ValueError("sorting by distance needs a point (near)")
-        return [{"_score": "desc"}, by_id]
+        return [geo.nearest_first(near), by_id]
     return [newest(sort), by_id]
 
 
@@ -205,74 +178,28 @@ def analysed_text(q: str) -> str:
 
 
 def text_query(q: str, expansion: Expansion = NO_EXPANSION) -> dict[str, Any]:
-    """Any field may match; exact phrases, above all in titles, add to the score.
+    """A trial matches when its text holds the query's words (`WORDS_MATCHED`), wherever
+    they are, or its registry id is the query, or it carries every concept `q` mentions
+    (`service.expansion`); its score is one flat sum of what matched: the words by where
+    they are (`TEXT_FIELDS`), the registry id, the concepts.
 
     The analysed fields get the query followed by a space: nori reads the end of its input as
     the end of a sentence, where a final particle can pass for a noun (alone, `당뇨병의` is
     당뇨 + 병의 and `환자의` is 환자 + 의; in running text, 당뇨 + 병 and 환자), so a query
     ending in a particle would require a word no document has. The registry id, a keyword,
-    is matched as typed. The concepts `q` mentions widen it (`service.expansion`)."""
-    text = analysed_text(q)
-    words = _words(text, "best_fields")
-    words["multi_match"]["tie_breaker"] = 0.3
-    query = {
-        "bool": {
-            "must": [{"dis_max": {"queries": [words, _registry_id(q)]}}],
-            "should": [_phrases(text)],
-        }
-    }
-    return widened(query, expansion)
-
-
-def first_phase(q: str, expansion: Expansion = NO_EXPANSION) -> dict[str, Any]:
-    """What a relevance page's candidates are found by: the same trials as `text_query`,
-    scored close to it by one flat sum (each field's words, the registry id, the phrases, the
-    concepts when a trial carries them all).
-
-    The node can bound a flat sum clause by clause and skip the blocks of hits that cannot
-    reach the page; it cannot bound `text_query` usefully (a tie-breaker, nested sums), so it
-    scores every match, and that grows with the registry. The page is then ranked by
-    `text_query` itself over the best `RESCORE_WINDOW` candidates (`rescored`). The bound is
-    tight for one word; several words make each field a conjunction, bounded loosely, so the
-    first phase of such searches still grew about 3× from 50,000 to 500,000 generated studies.
-
-    Same trials: a phrase matches only where all its words are (so `_words` does too), and
-    `carries_all` is how `widened` finds a trial the words miss."""
-    text = analysed_text(q)
-    should = [_words(text, "most_fields"), _registry_id(q), _phrases(text)]
-    if expansion:
-        weight = CONCEPT_BOOST * len(expansion.ids)
-        should.append({"constant_score": {"filter": expansion.carries_all(), "boost": weight}})
-    return {"bool": {"should": should, "minimum_should_match": 1}}
-
-
-def rescored(exact: dict[str, Any]) -> dict[str, Any]:
-    """Ranks the first phase's best `RESCORE_WINDOW` hits (of each shard) by `exact` alone:
-    their scores are the ones `exact` gives."""
-    return {
-        "window_size": RESCORE_WINDOW,
-        "query": {"rescore_query": exact, "query_weight": 0.0, "rescore_query_weight": 1.0},
-    }
-
-
-def _words(text: str, kind: str) -> dict[str, Any]:
-    return {
+    is matched as typed."""
+    words = {
         "multi_match": {
-            "query": text,
+            "query": analysed_text(q),
             "fields": list(TEXT_FIELDS),
-            "type": kind,
+            "type": "most_fields",
             "operator": "or",
-            "minimum_should_match": "3<75%",
+            "minimum_should_match": WORDS_MATCHED,
         }
     }
-
-
-def _registry_id(q: str) -> dict[str, Any]:
-    return {"match": {"registry_id": {"query": q, "boost": REGISTRY_ID_BOOST}}}
-
-
-def _phrases(text: str) -> dict[str, Any]:
-    return {"multi_match": {"query": text, "fields": list(PHRASE_FIELDS), "type": "phrase"}}
+    registry_id = {"match": {"registry_id": {"query": q, "boost": REGISTRY_ID_BOOST}}}
+    should = [words, registry_id, *([concepts_clause(expansion)] if expansion else [])]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def field_query(name: str, q: str) -> dict[str, Any]:
@@ -304,11 +231,9 @@ def search_filters(params: SearchParams) -> list[dict[str, Any]]:
     ]
 
 
-def search_body(params: SearchParams, page_end: int | None = None) -> dict[str, Any]:
-    """The search of `params`. `page_end` is where an offset page ends (offset + limit);
-    None for a cursor walk or an export. A relevance page that ends within `RESCORE_WINDOW`
-    is ranked in two phases (`first_phase`, `rescored`); any other reads `text_query` whole,
-    which orders every match exactly as the two phases order the window."""
+def search_body(params: SearchParams) -> dict[str, Any]:
+    """The search of `params`: its filters, its words (`text_query`), order, facets, list
+    fields and highlights."""
     query: dict[str, Any] = {
         "bool": {
             "filter": search_filters(params),
@@ -316,25 +241,17 @@ def search_body(params: SearchParams, page_end: int | None = None) -> dict[str, 
         }
     }
     expansion = expansion_of(params.q) if params.q and params.expand else NO_EXPANSION
-    two_phases = False
     if params.effective_sort == "distance" and params.near is not None:
-        # nearest first: the words only select, the nearness alone scores
-        query["bool"]["should"] = [geo.nearness(params.near)]
-        if params.q:
+        if params.q:  # nearest first: the words only select
             query["bool"]["filter"].append(text_query(params.q, expansion))
     elif params.q:
-        exact = text_query(params.q, expansion)
-        if params.effective_sort == "relevance" and page_end is not None:
-            two_phases = page_end <= RESCORE_WINDOW
-        query["bool"]["must"] = [first_phase(params.q, expansion) if two_phases else exact]
+        query["bool"]["must"] = [text_query(params.q, expansion)]
     body: dict[str, Any] = {
         "query": query,
         "sort": sort_clause(params.effective_sort, params.near),
         "aggs": {name: facet_agg(name, f) for name, f in FACETS.items()},
         "source": list_source(params.near),
     }
-    if two_phases:
-        body["rescore"] = rescored(exact)
     if params.q:
         body["highlight"] = highlight(params.q, expansion)
     return body

@@ -2,8 +2,7 @@
 bench.scale's mix (the page request the API sends, without its counts), at each size, on one
 private node. Each size is synced through the real ctgov source from the generated registry
 and force-merged, as bench.scale does; after a warm-up round, each search is asked for its
-first five pages and the median `took` printed (request cache off), with how many of those
-100 hits the pages score as the exact ranking does (`agreement`). Prints a table; writes
+first five pages and the median `took` printed (request cache off). Prints a table; writes
 nothing. Usage:
     .venv/bin/python -m bench.scale.took [--sizes 50000,500000]
     .venv/bin/python -m bench.scale.took --aliases A,B   (indices built before, on TRIALS_ES_URL)
@@ -38,37 +37,19 @@ from trials.settings import Settings
 def page_body(query: dict[str, str], page: int) -> dict[str, Any]:
     """The search the API sends for page `page` of `query` (its facets are counted apart)."""
     offset = page * LIMIT
-    body = search_body(search_params(_parsed(query)), page_end=offset + LIMIT)
+    body = search_body(search_params(_parsed(query)))
     body.pop("aggs")
     body["_source"] = body.pop("source")
     return {**body, "from": offset, "size": LIMIT, "track_total_hits": False}
 
 
-async def paged(
-    es: AsyncElasticsearch, index: str, query: dict[str, str]
-) -> tuple[float, list[float]]:
-    """The median `took` of the first PAGES pages of `query`, and their hits' scores in order."""
+async def paged(es: AsyncElasticsearch, index: str, query: dict[str, str]) -> float:
+    """The median `took` of the first PAGES pages of `query`."""
     took: list[float] = []
-    scores: list[float] = []
     for page in range(PAGES):
         found = await es.search(index=index, body=page_body(query, page), request_cache=False)
         took.append(found["took"])
-        scores += [hit["_score"] for hit in found["hits"]["hits"]]
-    return statistics.median(took), scores
-
-
-async def agreement(
-    es: AsyncElasticsearch, index: str, query: dict[str, str], scores: list[float]
-) -> int:
-    """Of the first PAGES × LIMIT hits, how many the API's pages (`scores`, from `paged`) score
-    as the exact ranking does (`search_body` without a page end), place by place: what ranking
-    a relevance page in two phases gives up (ties may list other trials, with the same
-    scores)."""
-    exact = search_body(search_params(_parsed(query)))  # no page end: the exact ranking
-    body = {"query": exact["query"], "sort": exact["sort"], "size": PAGES * LIMIT}
-    found = await es.search(index=index, body={**body, "_source": False}, request_cache=False)
-    expected = [hit["_score"] for hit in found["hits"]["hits"]]
-    return sum(1 for a, b in zip(expected, scores, strict=False) if a == b)
+    return statistics.median(took)
 
 
 def _parsed(query: dict[str, str]) -> dict[str, Any]:
@@ -108,18 +89,13 @@ async def report(es: AsyncElasticsearch, aliases: list[str]) -> None:
     for alias in aliases:  # a new node's first searches (JIT, caches) are slower
         for query in QUERIES:
             await paged(es, alias, query)
-    size = PAGES * LIMIT
-    print("search".ljust(52) + "".join(f"{a[-12:]:>12}" for a in aliases) + "   (ms)", end="")
-    print(f"   same score as exact, of {size}")
+    print("search".ljust(52) + "".join(f"{a[-12:]:>12}" for a in aliases) + "   (ms)")
     sums = [0.0] * len(aliases)
     for query in QUERIES:
-        measured = [(alias, *await paged(es, alias, query)) for alias in aliases]
-        took = [median for _, median, _ in measured]
-        same = [await agreement(es, alias, query, scores) for alias, _, scores in measured]
+        took = [await paged(es, alias, query) for alias in aliases]
         sums = [s + t for s, t in zip(sums, took, strict=True)]
         label = json.dumps(query, ensure_ascii=False)[:50]
-        print(label.ljust(52) + "".join(f"{t:12.0f}" for t in took), end="")
-        print("".join(f"{n:8}" for n in same), flush=True)
+        print(label.ljust(52) + "".join(f"{t:12.0f}" for t in took), flush=True)
     print("sum".ljust(52) + "".join(f"{s:12.0f}" for s in sums))
 
 

@@ -77,7 +77,7 @@ async def search_trials(request: web.Request) -> web.Response:
         nonlocal facets
         params, names = search_params(parsed), parsed.get("fields_")
         by_distance = params.effective_sort == "distance"
-        body = search_body(params, paging.end)
+        body = search_body(params)
         aggs = body.pop("aggs")
         facets = wants_facets(request, paging)
         return Plan(

@@ -1,7 +1,7 @@
 """`near` sorted by distance on the recorded registries: every CT.gov study with a site in
-Korea, each with its recorded sites' points. The node orders by a nearness score
-(`service.geo.nearness`), not by a distance it returns; the distances shown are computed here
-from the stored sites, so the order is checked against them."""
+Korea, each with its recorded sites' points. The node orders by its own distance to each
+trial's nearest site (`service.geo.nearest_first`); the distances shown are computed here from
+the stored sites, so the order is checked against them."""
 
 from __future__ import annotations
 

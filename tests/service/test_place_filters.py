@@ -83,7 +83,7 @@ async def test_the_distance_is_to_the_nearest_site(client: Client) -> None:
 
 async def test_near_with_another_sort_computes_the_same_distances(client: Client) -> None:
     """Whatever the order, `distance_km` is computed from the stored sites; sorted by
-    distance (the node's nearness score), the trials come in the order of those distances."""
+    distance (the node's own), the trials come in the order of those distances."""
     by_node = await page(client, f"near={SEOUL_CENTRE}&within_km=400&sort=distance")
     ours = await page(client, f"near={SEOUL_CENTRE}&within_km=400&sort=changed_at")
     node_km = {i["id"]: i["distance_km"] for i in by_node["items"]}

@@ -6,20 +6,20 @@ import dataclasses
 import json
 import string
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mappings import load
 from service.conditional import not_modified
 from service.cursor import CursorCodec, CursorState, InvalidCursor
-from service.expansion import CONCEPT_BOOST, expansion_of
 from service.recent import RecentParams, recent_body
 from service.search import (
     HIGHLIGHT_FIELDS,
-    RESCORE_WINDOW,
+    TEXT_FIELDS,
     SearchParams,
-    first_phase,
     registry_doc_id,
     search_body,
     sort_clause,
@@ -119,15 +119,14 @@ def test_search_body_shape() -> None:
     params = SearchParams(q="당뇨병", sources=("cris",), phases=("phase_3",), expand=False)
     body = search_body(params)
     must = body["query"]["bool"]["must"][0]["bool"]
-    text, registry_id = must["must"][0]["dis_max"]["queries"]
+    text, registry_id = must["should"]  # no concepts: expand=False
+    assert must["minimum_should_match"] == 1
     assert text["multi_match"]["query"] == "당뇨병 "  # nori reads the last word as in a sentence
-    assert "title^3" in text["multi_match"]["fields"]
+    assert "text_titles^3" in text["multi_match"]["fields"]
     assert registry_id["match"]["registry_id"]["query"] == "당뇨병"  # a keyword: as typed
-    assert must["should"][0]["multi_match"]["type"] == "phrase"
     assert {"terms": {"source": ["cris"]}} in body["query"]["bool"]["filter"]
     assert body["query"]["bool"]["must_not"] == [{"exists": {"field": "removed_at"}}]
     assert body["sort"] == [{"_score": "desc"}]  # equal scores in index order (sort_clause)
-    assert "rescore" not in body  # no page end: a walk, read by the exact ranking
     assert list(body["aggs"]) == [
         *("phase", "status", "source", "department"),
         *("region", "country", "sex", "condition"),
@@ -135,39 +134,34 @@ def test_search_body_shape() -> None:
     assert "highlight" in body
 
 
-def test_a_relevance_page_within_the_window_is_ranked_in_two_phases() -> None:
-    params = SearchParams(q="폐암 수술")
-    exact = search_body(params)["query"]["bool"]["must"][0]
-    body = search_body(params, page_end=RESCORE_WINDOW)
-    assert body["query"]["bool"]["must"] == [first_phase("폐암 수술", expansion_of("폐암 수술"))]
-    assert body["rescore"] == {
-        "window_size": RESCORE_WINDOW,
-        "query": {"rescore_query": exact, "query_weight": 0.0, "rescore_query_weight": 1.0},
-    }
-    assert body["sort"] == [{"_score": "desc"}]  # the node rescores under no other sort
-    # a page past the window, and any order but relevance, read the exact ranking
-    for later in (
-        search_body(params, page_end=RESCORE_WINDOW + 1),
-        search_body(SearchParams(q="폐암 수술", sort="changed_at"), page_end=20),
-    ):
-        assert later["query"]["bool"]["must"] == [exact]
-        assert "rescore" not in later
+def test_the_words_are_one_flat_sum_of_bounded_leaves() -> None:
+    """Every clause the words score by is a field's own words (no tie-breaker, no nested
+    sum), so the node can bound the sum and skip the hits that cannot reach a page."""
+    words = search_body(SearchParams(q="lung cancer surgery", expand=False))["query"]["bool"]
+    text = words["must"][0]["bool"]["should"][0]["multi_match"]
+    assert text["type"] == "most_fields"
+    assert "tie_breaker" not in text
+    assert all(field.partition("^")[0].startswith("text_") for field in text["fields"])
 
 
-def test_the_first_phase_is_one_flat_sum() -> None:
-    """Each clause a leaf the node can bound (no tie-breaker, no nested sum), and the concepts
-    counted only for a trial that carries them all (`widened` finds no other through them)."""
-    expansion = expansion_of("폐암 수술")
-    assert len(expansion.ids) == 2
-    should = first_phase("폐암 수술", expansion)["bool"]["should"]
-    words, registry_id, phrases, concepts = should
-    assert words["multi_match"]["type"] == "most_fields"
-    assert "tie_breaker" not in words["multi_match"]
-    assert registry_id == {"match": {"registry_id": {"query": "폐암 수술", "boost": 8}}}
-    assert phrases["multi_match"]["type"] == "phrase"
-    assert concepts["constant_score"]["filter"] == expansion.carries_all()
-    assert concepts["constant_score"]["boost"] == 2 * CONCEPT_BOOST
-    assert len(first_phase("폐암 수술")["bool"]["should"]) == 3  # no expansion, no concepts
+def test_every_weighted_field_is_a_copy_of_searched_fields() -> None:
+    """The words score only where the mapping copies text: each weighted field is a
+    `copy_to` target of some field, and every copied field reaches `text_all` (where a match
+    is found) too."""
+    properties = load("trials").body["mappings"]["properties"]
+    targets: dict[str, set[str]] = {}
+
+    def walk(fields: dict[str, Any], prefix: str = "") -> None:
+        for name, spec in fields.items():
+            for target in spec.get("copy_to", []):
+                targets.setdefault(target, set()).add(prefix + name)
+            walk(spec.get("properties", {}), f"{prefix}{name}.")
+
+    walk(properties)
+    weighted = {field.partition("^")[0].removesuffix(".en") for field in TEXT_FIELDS}
+    assert weighted == set(targets)
+    assert set().union(*targets.values()) == targets["text_all"]
+    assert {"title", "conditions", "description", "eligibility.criteria"} <= targets["text_all"]
 
 
 def test_relevance_without_words_is_newest_first() -> None:
