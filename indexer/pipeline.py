@@ -237,12 +237,23 @@ async def in_flight(
     step: Callable[[list[Listed]], Awaitable[None]],
     limit: int,
 ) -> None:
-    """`step` each batch with up to `limit` running at once; the first failure cancels the
-    rest and is raised. Safe for the counts: a batch claims its ids (`Batcher.seen`) before its
-    first await, so two batches never handle the same record."""
+    """`step` each batch with up to `limit` running at once; the first failure of a step
+    cancels the rest and is raised. A failure of `items` (the source) is raised once the steps
+    already running have ended: the records read before it are written and counted, rather
+    than a bulk request the node may still apply being abandoned (its writes would land
+    uncounted). Safe for the counts: a batch claims its ids (`Batcher.seen`) before its first
+    await, so two batches never handle the same record."""
     running: set[asyncio.Task[None]] = set()
+    read = aiter(items)
     try:
-        async for item in items:
+        while True:
+            try:
+                item = await anext(read)
+            except StopAsyncIteration:
+                break
+            except Exception:  # the source's, not a step's
+                await _ended(running)
+                raise
             if len(running) >= limit:
                 done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
@@ -257,3 +268,11 @@ async def in_flight(
             task.cancel()
         if running:
             await asyncio.gather(*running, return_exceptions=True)
+
+
+async def _ended(running: set[asyncio.Task[None]]) -> None:
+    """Waits for every step in `running` to end, and empties it. Their failures are dropped:
+    the source's failure ends the run, and a batch that failed is not counted as written."""
+    if running:
+        await asyncio.gather(*running, return_exceptions=True)
+    running.clear()

@@ -86,7 +86,6 @@ async def test_the_gateway_xml_error_mid_crawl_keeps_what_was_stored(env: Env) -
     rows: list[dict[str, Any]] = env.state.icreat  # type: ignore[assignment]
     rows[0]["연구기간"] = "11년"  # a change on page 1, read before the error
     env.state.faults.xml_error_page = 2
-    env.state.faults.delay_s = 0.3  # page 1's batch is written before page 2 answers
     run = await env.run("icreat", page_size=PAGE, batch_size=PAGE)
     assert run.status == "failed"
     assert "APPLICATION_ERROR" in str(run.message)
