@@ -48,7 +48,8 @@ def wants_facets(request: web.Request, paging: Paging) -> bool:
     tags=TAGS,
     summary="Search trials",
     description="Korean and English full-text search with filters, facets and highlights. "
-    "Title and exact-phrase matches rank above matches in the summary and other fields. "
+    "A trial matches when its text holds the words; words in titles rank above words in "
+    "conditions, keywords and interventions, and those above words anywhere else. "
     "Who may take part and where: `age`, `sex`, `healthy_volunteers`, `country`, `region`, "
     "`site`, and `near` with `within_km` (then `sort=distance`), e.g. "
     "`/api/v1/trials?q=유방암&age=45&sex=female&region=서울특별시` or "
