@@ -251,8 +251,9 @@ async def in_flight(
                 item = await anext(read)
             except StopAsyncIteration:
                 break
-            except Exception:  # the source's, not a step's
-                await _ended(running)
+            except Exception:  # the source's, not a step's: the running steps end first
+                if running:
+                    await asyncio.wait(running)  # their failures are gathered below
                 raise
             if len(running) >= limit:
                 done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -268,11 +269,3 @@ async def in_flight(
             task.cancel()
         if running:
             await asyncio.gather(*running, return_exceptions=True)
-
-
-async def _ended(running: set[asyncio.Task[None]]) -> None:
-    """Waits for every step in `running` to end, and empties it. Their failures are dropped:
-    the source's failure ends the run, and a batch that failed is not counted as written."""
-    if running:
-        await asyncio.gather(*running, return_exceptions=True)
-    running.clear()

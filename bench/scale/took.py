@@ -43,7 +43,7 @@ def page_body(query: dict[str, str], page: int) -> dict[str, Any]:
     return {**body, "from": offset, "size": LIMIT, "track_total_hits": False}
 
 
-async def paged(es: AsyncElasticsearch, index: str, query: dict[str, str]) -> float:
+async def median_took(es: AsyncElasticsearch, index: str, query: dict[str, str]) -> float:
     """The median `took` of the first PAGES pages of `query`."""
     took: list[float] = []
     for page in range(PAGES):
@@ -88,11 +88,11 @@ async def main(sizes: list[int]) -> None:
 async def report(es: AsyncElasticsearch, aliases: list[str]) -> None:
     for alias in aliases:  # a new node's first searches (JIT, caches) are slower
         for query in QUERIES:
-            await paged(es, alias, query)
+            await median_took(es, alias, query)
     print("search".ljust(52) + "".join(f"{a[-12:]:>12}" for a in aliases) + "   (ms)")
     sums = [0.0] * len(aliases)
     for query in QUERIES:
-        took = [await paged(es, alias, query) for alias in aliases]
+        took = [await median_took(es, alias, query) for alias in aliases]
         sums = [s + t for s, t in zip(sums, took, strict=True)]
         label = json.dumps(query, ensure_ascii=False)[:50]
         print(label.ljust(52) + "".join(f"{t:12.0f}" for t in took), flush=True)

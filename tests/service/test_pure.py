@@ -6,7 +6,6 @@ import dataclasses
 import json
 import string
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -25,6 +24,7 @@ from service.search import (
     sort_clause,
 )
 from service.timewindow import SEOUL, parse_instant, window
+from tests.service.test_trial_views import copy_sources
 
 STATE = CursorState(
     "search",
@@ -148,16 +148,7 @@ def test_every_weighted_field_is_a_copy_of_searched_fields() -> None:
     """The words score only where the mapping copies text: each weighted field is a
     `copy_to` target of some field, and every copied field reaches `text_all` (where a match
     is found) too."""
-    properties = load("trials").body["mappings"]["properties"]
-    targets: dict[str, set[str]] = {}
-
-    def walk(fields: dict[str, Any], prefix: str = "") -> None:
-        for name, spec in fields.items():
-            for target in spec.get("copy_to", []):
-                targets.setdefault(target, set()).add(prefix + name)
-            walk(spec.get("properties", {}), f"{prefix}{name}.")
-
-    walk(properties)
+    targets = copy_sources(load("trials").body["mappings"]["properties"])
     weighted = {field.partition("^")[0].removesuffix(".en") for field in TEXT_FIELDS}
     assert weighted == set(targets)
     assert set().union(*targets.values()) == targets["text_all"]
