@@ -37,7 +37,9 @@ def _sync(e: Mapping[str, Any]) -> str:
         f"killed {e['killed']} (holding {e['primaries_on_it']} of 3 primaries) after "
         f"{e['written_before_kill']} of {e['registry']} records were written; the run ended "
         f"**{e['first_run']}** after {e['sync_s']} s ({_counts(e['first_counts'])}); reruns: "
-        f"{reruns}; indexed {e['indexed']} of {e['registry']}: **{e['lost']} lost**"
+        f"{reruns}; indexed {e['indexed']} of {e['registry']}: **{e['lost']} lost**; history: "
+        f"{e['history']} changes stored, one per record (the run's `history` count leaves out "
+        "those a retried batch found written by its first attempt)"
     )
 
 

@@ -101,6 +101,9 @@ async def test_a_data_node_killed_during_a_full_sync_loses_no_record(
         finally:
             await runner.cleanup()
     final = await _count(es, names.trials)
+    # each trial's "created" change, once: a batch retried after the kill finds the history
+    # its first attempt wrote (409, not counted), never a second copy or a gap
+    changes = await _count(es, names.history)
     measured(
         killed=victim,
         primaries_on_it=primaries[victim],
@@ -112,9 +115,11 @@ async def test_a_data_node_killed_during_a_full_sync_loses_no_record(
         indexed=final,
         registry=TOTAL,
         lost=TOTAL - final,
+        history=changes,
     )
     assert not reruns or reruns[-1].status == "completed"
     assert final == TOTAL  # every registry record, once (the registry's ids are the _ids)
+    assert changes == TOTAL
     found = await es.search(index=names.sync_log, query={"term": {"source": "icreat"}}, size=10)
     assert {h["_source"]["status"] for h in found["hits"]["hits"]} <= {"completed", "partial"}
 
